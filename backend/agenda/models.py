@@ -1,0 +1,140 @@
+"""The proposal that travels (AgendaItem), the decision on it and the votes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+from backend.organisations.models import Body, Municipality
+from workflows.agenda_item import MACHINE, AgendaItemTransitions, ItemState
+from workflows.stateful import StatefulModel
+
+
+class AgendaItem(AgendaItemTransitions, StatefulModel):
+    """A proposal prepared by an intervision group for a cluster's decision."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("for decision")
+        INFORMATION = "information", _("for information")
+
+    title = models.CharField(_("title"), max_length=250)
+    rationale = models.TextField(_("rationale"), blank=True)
+    proposed_decision = models.TextField(_("proposed decision"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DECISION)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="authored_items"
+    )
+    intervision_group = models.ForeignKey(
+        Body,
+        models.PROTECT,
+        related_name="prepared_items",
+        verbose_name=_("intervision group"),
+        limit_choices_to={"kind": Body.Kind.INTERVISION_GROUP},
+    )
+    target_cluster = models.ForeignKey(
+        Body,
+        models.PROTECT,
+        related_name="targeted_items",
+        null=True,
+        blank=True,
+        verbose_name=_("target cluster"),
+        limit_choices_to={"kind": Body.Kind.CLUSTER},
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="agenda_items",
+        blank=True,
+        verbose_name=_("municipalities concerned"),
+    )
+    confidential = models.BooleanField(_("confidential"), default=False)
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=ItemState.choices,
+        default=ItemState.DRAFT,
+        protected=True,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    workflow = MACHINE
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def region_id(self) -> int:
+        return self.intervision_group.region_id
+
+    def current_entry(self):  # type: ignore[no-untyped-def]
+        """Return the agenda entry on which the item waits for an outcome, if any."""
+        return self.entries.filter(outcome="pending").select_related("meeting__body").first()
+
+
+class Decision(models.Model):
+    """What a body decided on an item; never edited after it is recorded."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    item = models.OneToOneField(AgendaItem, models.PROTECT, related_name="decision")
+    meeting = models.ForeignKey("meetings.Meeting", models.PROTECT, related_name="decisions")
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    text = models.TextField(_("decision text"))
+    consensus = models.BooleanField(_("by consensus"), default=False)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="decisions", blank=True, verbose_name=_("municipalities")
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="recorded_decisions"
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def region_id(self) -> int:
+        return self.item.region_id
+
+
+class Vote(models.Model):
+    """How one municipality voted on a decision."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", _("for")
+        AGAINST = "against", _("against")
+        ABSTAIN = "abstain", _("abstain")
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="votes")
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="votes")
+    vote = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["decision", "municipality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "municipality"], name="vote_one_per_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_vote_display()}"

@@ -1,0 +1,80 @@
+"""The history of every state change (TransitionLog): append-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete history."""
+
+
+class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The transition history is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The transition history is append-only.")
+
+    def for_object(self, obj: models.Model) -> TransitionLogQuerySet:
+        """Return the history of one object, oldest first."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).order_by("at", "id")
+
+
+class TransitionLog(models.Model):
+    """Who moved what from which state to which, when, with which comment and parameters."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("transition"), max_length=50)
+    source = models.CharField(_("from"), max_length=30)
+    target = models.CharField(_("to"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("actor"),
+        help_text=_("Empty when the system itself fired the transition."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    cause = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consequences",
+        verbose_name=_("caused by"),
+    )
+
+    objects = TransitionLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source} → {self.target}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The transition history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The transition history is append-only.")

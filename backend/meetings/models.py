@@ -1,0 +1,135 @@
+"""Meetings of a body, their agenda entries and the attendance."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+from backend.organisations.models import Body, Municipality
+from workflows.meeting import MACHINE, MeetingState, MeetingTransitions
+from workflows.stateful import StatefulModel
+
+
+class Meeting(MeetingTransitions, StatefulModel):
+    """A meeting of one body, with its agenda and attendance."""
+
+    body = models.ForeignKey(Body, models.PROTECT, related_name="meetings", verbose_name=_("body"))
+    starts_at = models.DateTimeField(_("starts at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    submission_deadline = models.DateTimeField(
+        _("submission deadline"), help_text=_("Items can be scheduled until this moment.")
+    )
+    state = FSMField(
+        _("state"),
+        max_length=20,
+        choices=MeetingState.choices,
+        default=MeetingState.PLANNED,
+        protected=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    workflow = MACHINE
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submission_deadline__lte=models.F("starts_at")),
+                name="meeting_deadline_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} – {self.starts_at:%d/%m/%Y}"
+
+    @property
+    def region_id(self) -> int:
+        return self.body.region_id
+
+    def pending_entries(self) -> models.QuerySet[AgendaEntry]:
+        """Return the entries still waiting for an outcome, in agenda order."""
+        return self.entries.filter(outcome=AgendaEntry.Outcome.PENDING).order_by("position")
+
+
+class AgendaEntry(models.Model):
+    """An item placed on a meeting's agenda, at a position, with its outcome there."""
+
+    class Session(models.TextChoices):
+        PUBLIC = "public", _("public session")
+        CLOSED = "closed", _("closed session")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        NOTED = "noted", _("noted")
+        POSTPONED = "postponed", _("postponed")
+        RETURNED = "returned", _("returned for rework")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        CANCELLED = "cancelled", _("meeting cancelled")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="entries")
+    item = models.ForeignKey("agenda.AgendaItem", models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField(_("position"))
+    session = models.CharField(
+        _("session"), max_length=10, choices=Session.choices, default=Session.PUBLIC
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    note = models.TextField(_("discussion note"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda entry")
+        verbose_name_plural = _("agenda entries")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "item"], name="entry_item_once_per_meeting"),
+            models.UniqueConstraint(fields=["meeting", "position"], name="entry_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="entry_position_positive"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(outcome="pending"), name="entry_one_pending_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.item}"
+
+
+class Attendance(models.Model):
+    """Whether a member attended a meeting, and which municipality they represented."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        EXCUSED = "excused", _("excused")
+        ABSENT = "absent", _("absent")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="attendances")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        related_name="attendances",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality represented"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_status_display()}"

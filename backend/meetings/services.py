@@ -1,0 +1,71 @@
+"""Writes about meetings that are not state changes: planning and attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.meetings.models import Attendance, Meeting
+from backend.organisations.models import Body, Membership, Person
+from workflows import predicates as can
+from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+
+
+def meeting_plan(
+    *,
+    body: Body,
+    starts_at: dt.datetime,
+    submission_deadline: dt.datetime,
+    location: str = "",
+    actor: Person,
+) -> Meeting:
+    """Plan a meeting of a body (by the coordinator or a chair or secretary of the body)."""
+    probe = Meeting(body=body, starts_at=starts_at, submission_deadline=submission_deadline)
+    if not can.can_view_meeting(actor, probe):
+        raise NotVisible()
+    if not can.can_run_meeting(actor, probe):
+        raise NotPermitted()
+    reasons = []
+    if submission_deadline > starts_at:
+        reasons.append(_("The submission deadline must be before the meeting starts."))
+    if starts_at <= timezone.now():
+        reasons.append(_("A meeting is planned in the future."))
+    if reasons:
+        raise GuardFailed(reasons)
+    return Meeting.objects.create(
+        body=body,
+        starts_at=starts_at,
+        submission_deadline=submission_deadline,
+        location=location,
+    )
+
+
+def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: Any) -> Attendance:
+    """Record (or replace) whether a member of the meeting's body is present."""
+    if not can.can_view_meeting(actor, meeting):
+        raise NotVisible()
+    if not can.can_run_meeting(actor, meeting):
+        raise NotPermitted()
+    if status not in Attendance.Status.values:
+        raise GuardFailed([_("The status is present, excused or absent.")])
+    if meeting.state not in ("planned", "convened", "in_session"):
+        raise NotPossible(_("Attendance can no longer be changed for this meeting."))
+    membership = (
+        Membership.objects.active(timezone.localdate(meeting.starts_at))
+        .filter(body=meeting.body_id, person=person)
+        .order_by("start_date")
+        .first()
+    )
+    if membership is None:
+        raise GuardFailed([_("This person is not a member of the body.")])
+    with transaction.atomic():
+        attendance, _created = Attendance.objects.update_or_create(
+            meeting=meeting,
+            person=person,
+            defaults={"status": status, "municipality": membership.municipality},
+        )
+    return attendance

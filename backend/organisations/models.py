@@ -1,0 +1,271 @@
+"""The organisation of a region: municipalities, bodies, memberships, services, people."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """The tenant root: nothing crosses a region boundary."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    submission_lead_days = models.PositiveSmallIntegerField(
+        _("default reminder lead time before a submission deadline (days)"), default=7
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities")
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name"),
+            models.UniqueConstraint(fields=["region", "slug"], name="municipality_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service of the service association (DVV) that executes decisions."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="services")
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=30)
+    municipalities: models.ManyToManyField[Municipality, ServiceParticipation] = (
+        models.ManyToManyField(
+            Municipality, through="ServiceParticipation", related_name="services"
+        )
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="service_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceParticipation(models.Model):
+    """A municipality for which a service works."""
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="participations")
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="participations")
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service participation")
+        verbose_name_plural = _("service participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "municipality"], name="participation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.municipality}"
+
+
+class Coalition(models.Model):
+    """A named group of municipalities that goes further together (kopgroep)."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="coalitions")
+    name = models.CharField(_("name"), max_length=100)
+    municipalities = models.ManyToManyField(Municipality, related_name="coalitions")
+
+    class Meta:
+        verbose_name = _("coalition")
+        verbose_name_plural = _("coalitions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="coalition_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(AbstractUser):
+    """A user of the product: a mandatary, a director, staff, DVV staff or the coordinator."""
+
+    class Function(models.TextChoices):
+        MAYOR = "mayor", _("mayor")
+        ALDERMAN = "alderman", _("alderman")
+        GENERAL_DIRECTOR = "general_director", _("general director")
+        FINANCIAL_DIRECTOR = "financial_director", _("financial director")
+        STAFF = "staff", _("staff member")
+        COORDINATOR = "coordinator", _("coordinator")
+        DVV_STAFF = "dvv_staff", _("DVV staff member")
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="people", null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, related_name="people", null=True, blank=True
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=100, blank=True, help_text=_("e.g. WVI or DVV Midwest")
+    )
+    function = models.CharField(
+        _("function"), max_length=30, choices=Function.choices, default=Function.STAFF
+    )
+    service = models.ForeignKey(
+        Service, models.SET_NULL, related_name="staff", null=True, blank=True
+    )
+    is_coordinator = models.BooleanField(
+        _("coordinator"),
+        default=False,
+        help_text=_("Follows up everything in the region (coördinator Midwestoverleg)."),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Body(models.Model):
+    """A board, cluster, intervision group or assembly of a region."""
+
+    class Kind(models.TextChoices):
+        DAILY_BOARD = "daily_board", _("daily board")
+        CLUSTER = "cluster", _("cluster")
+        INTERVISION_GROUP = "intervision_group", _("intervision group")
+        GENERAL_ASSEMBLY = "general_assembly", _("general assembly")
+        BOARD = "board", _("board of directors")
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="bodies")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    code = models.CharField(
+        _("code"), max_length=30, help_text=_("Used in decision numbers, e.g. CL-RUIMTE.")
+    )
+    prepares_for = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        related_name="prepared_by",
+        null=True,
+        blank=True,
+        verbose_name=_("prepares for"),
+        limit_choices_to={"kind": Kind.CLUSTER},
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_("Municipalities that must be present; empty means a majority of members."),
+    )
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="body_unique_code"),
+            models.CheckConstraint(
+                condition=Q(prepares_for__isnull=True) | Q(kind="intervision_group"),
+                name="body_only_groups_prepare",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, on: dt.date | None = None) -> MembershipQuerySet:
+        """Return the memberships that run on the given day (today by default)."""
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Membership(models.Model):
+    """A person in a body, in a role, representing a municipality, for a period."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        MEMBER = "member", _("member")
+        SECRETARY = "secretary", _("secretary")
+
+    body = models.ForeignKey(Body, models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality represented"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "person", "start_date"], name="membership_unique_start"
+            ),
+            models.UniqueConstraint(
+                fields=["body", "person"],
+                condition=Q(end_date__isnull=True),
+                name="membership_one_open_per_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.body} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.person_id is None or self.body_id is None or self.start_date is None:
+            return
+        overlapping = Membership.objects.filter(body=self.body_id, person=self.person_id).exclude(
+            pk=self.pk
+        )
+        if self.end_date is not None:
+            overlapping = overlapping.filter(start_date__lte=self.end_date)
+        overlapping = overlapping.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+        )
+        if overlapping.exists():
+            raise ValidationError(
+                _("This person already has a membership of this body in that period.")
+            )

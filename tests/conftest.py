@@ -1,0 +1,156 @@
+"""Fixed personas in a small region: an author and a member of the intervision group, its
+chair, a chair and two members of the cluster, the coordinator, a general director, DVV
+staff, and a stranger who is coordinator of another region."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from backend.agenda.models import AgendaItem
+from backend.meetings.models import Meeting
+from backend.meetings.services import attendance_record
+from backend.organisations.models import Body, Membership, Municipality, Person, Region, Service
+from workflows.engine import fire
+
+
+@dataclass
+class World:
+    region: Region
+    municipalities: list[Municipality]
+    group: Body
+    cluster: Body
+    other_cluster: Body
+    service: Service
+    author: Person
+    group_member: Person
+    group_chair: Person
+    cluster_chair: Person
+    cluster_member: Person
+    coordinator: Person
+    director: Person
+    dvv: Person
+    third_member: Person
+    stranger: Person
+
+    def item(self, **fields: Any) -> AgendaItem:
+        """Create a complete draft item of the author."""
+        values: dict[str, Any] = {
+            "title": "Regionale fietsroute",
+            "rationale": "Een veilige fietsverbinding tussen de gemeenten.",
+            "proposed_decision": "De cluster keurt het tracé goed.",
+            "author": self.author,
+            "intervision_group": self.group,
+            "target_cluster": self.cluster,
+        }
+        values.update(fields)
+        municipalities = values.pop("municipalities", self.municipalities[:2])
+        item = AgendaItem.objects.create(**values)
+        item.municipalities.set(municipalities)
+        return item
+
+    def meeting(self, body: Body | None = None, days: int = 14) -> Meeting:
+        starts_at = timezone.now() + dt.timedelta(days=days)
+        return Meeting.objects.create(
+            body=body or self.cluster,
+            starts_at=starts_at,
+            submission_deadline=starts_at - dt.timedelta(days=7),
+            location="Stadhuis Roeselare",
+        )
+
+    def prepared_item(self, **fields: Any) -> AgendaItem:
+        item = self.item(**fields)
+        fire(item, "submit", actor=self.author)
+        fire(item, "start_preparation", actor=self.group_chair)
+        fire(item, "endorse", actor=self.group_chair)
+        return item
+
+    def meeting_in_session(self, *items: AgendaItem) -> Meeting:
+        """Return a meeting of the cluster with the items on it, quorum present, in session."""
+        meeting = self.meeting()
+        for item in items:
+            fire(item, "schedule", actor=self.coordinator, meeting=meeting.pk)
+        fire(meeting, "convene", actor=self.coordinator)
+        for person in (self.cluster_chair, self.cluster_member):
+            attendance_record(
+                meeting=meeting, person=person, status="present", actor=self.coordinator
+            )
+        fire(meeting, "open", actor=self.cluster_chair)
+        for item in items:
+            item.refresh_from_db()
+        return meeting
+
+
+def person(username: str, region: Region | None, **fields: Any) -> Person:
+    return Person.objects.create_user(
+        username=username, password="pw", region=region, first_name=username.title(), **fields
+    )
+
+
+def member(person_: Person, body: Body, role: str, municipality: Municipality | None) -> None:
+    Membership.objects.create(
+        body=body,
+        person=person_,
+        role=role,
+        municipality=municipality,
+        start_date=dt.date(2024, 1, 1),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    region = Region.objects.create(name="Midwest", slug="midwest")
+    other = Region.objects.create(name="Westhoek", slug="westhoek")
+    names = ["Roeselare", "Tielt", "Izegem"]
+    municipalities = [
+        Municipality.objects.create(region=region, name=name, slug=name.lower()) for name in names
+    ]
+    roeselare, tielt, izegem = municipalities
+    cluster = Body.objects.create(
+        region=region, kind=Body.Kind.CLUSTER, name="Ruimte en mobiliteit", code="CL-RUIMTE"
+    )
+    other_cluster = Body.objects.create(
+        region=region, kind=Body.Kind.CLUSTER, name="Welzijn", code="CL-WELZIJN"
+    )
+    group = Body.objects.create(
+        region=region,
+        kind=Body.Kind.INTERVISION_GROUP,
+        name="Intervisiegroep RO en mobiliteit",
+        code="IG-RUIMTE",
+        prepares_for=cluster,
+    )
+    service = Service.objects.create(region=region, name="GIS-coördinator", code="gis")
+    w = World(
+        region=region,
+        municipalities=municipalities,
+        group=group,
+        cluster=cluster,
+        other_cluster=other_cluster,
+        service=service,
+        author=person("author", region, municipality=roeselare),
+        group_member=person("groupmember", region, municipality=tielt),
+        group_chair=person(
+            "groupchair", region, municipality=tielt, function=Person.Function.GENERAL_DIRECTOR
+        ),
+        cluster_chair=person("clusterchair", region, municipality=roeselare, function="mayor"),
+        cluster_member=person("clustermember", region, municipality=tielt, function="mayor"),
+        coordinator=person("coordinator", region, is_coordinator=True, function="coordinator"),
+        director=person(
+            "director", region, municipality=roeselare, function=Person.Function.GENERAL_DIRECTOR
+        ),
+        dvv=person("dvv", region, service=service, function=Person.Function.DVV_STAFF),
+        third_member=person("third_member", region, municipality=izegem),
+        stranger=person("stranger", other, is_coordinator=True),
+    )
+    member(w.author, group, "member", roeselare)
+    member(w.group_member, group, "member", tielt)
+    member(w.group_chair, group, "chair", tielt)
+    member(w.group_chair, cluster, "member", tielt)
+    member(w.cluster_chair, cluster, "chair", roeselare)
+    member(w.cluster_member, cluster, "member", tielt)
+    member(w.third_member, cluster, "member", izegem)
+    return w

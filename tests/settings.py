@@ -1,0 +1,14 @@
+"""The product's settings with what the test run needs and nothing else."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-with-enough-length-to-be-valid")
+
+from backend.config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the concurrency tests run real threads against it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-midwest.sqlite3")}  # noqa: F405

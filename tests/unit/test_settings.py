@@ -1,0 +1,90 @@
+"""Settings come from the environment, with safe defaults and SQLite that never locks out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from backend.config.settings import database_from_env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_sqlite_database_gets_wal_and_immediate_transactions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/elsewhere.sqlite3")
+    config = database_from_env()
+    assert config["NAME"] == "/tmp/elsewhere.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["timeout"] >= 5
+
+
+def test_the_default_database_is_a_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env()
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"].endswith("midwest.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgresql_comes_from_database_url_with_persistent_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/midwest")
+    config = database_from_env()
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "midwest"
+    assert config["CONN_MAX_AGE"] >= 60
+    assert config["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_the_open_sqlite_connection_runs_in_wal_mode() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("this pass runs on PostgreSQL; the SQLite pass checks the journal mode")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+
+
+def test_language_and_time_are_belgian() -> None:
+    assert settings.LANGUAGE_CODE == "nl-be"
+    assert "en" in dict(settings.LANGUAGES)
+    assert settings.TIME_ZONE == "Europe/Brussels"
+    assert settings.USE_TZ
+
+
+def run_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import backend.config.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = run_settings()
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_defaults_are_safe() -> None:
+    result = run_settings(SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "31536000"]

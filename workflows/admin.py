@@ -1,0 +1,98 @@
+"""Transitions in the Django admin, fired through the same entry point as everywhere else."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflows.engine import available_transitions, fire
+from workflows.errors import GuardFailed, TransitionError
+
+
+class TransitionAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Show a stateful object's state read-only and offer its available transitions."""
+
+    change_form_template = "admin/transition_change_form.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "state", "version"]
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(require_POST(self.transition_view)),
+                name=f"{opts.app_label}_{opts.model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if obj is not None:
+            opts = self.model._meta
+            extra["transitions"] = [
+                (
+                    name,
+                    reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_transition",
+                        args=[obj.pk, name],
+                    ),
+                )
+                for name in available_transitions(obj, request.user)
+            ]
+        return super().change_view(request, object_id, form_url, extra)
+
+    def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(self.model, pk=object_id)
+        back = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
+            args=[obj.pk],
+        )
+        try:
+            params = json.loads(request.POST.get("params") or "{}")
+        except json.JSONDecodeError:
+            messages.error(request, _("The parameters are not valid JSON."))
+            return HttpResponseRedirect(back)
+        if not isinstance(params, dict):
+            messages.error(request, _("The parameters must be an object."))
+            return HttpResponseRedirect(back)
+        try:
+            fire(
+                obj,
+                name,
+                actor=request.user,
+                comment=request.POST.get("comment", ""),
+                **{str(key): value for key, value in params.items()},
+            )
+        except GuardFailed as error:
+            messages.error(request, "; ".join(str(reason) for reason in error.reasons))
+        except TransitionError as error:
+            if error.status == 404:
+                raise Http404(str(error.message)) from None
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request,
+                _("%(transition)s done: the state is now %(state)s.")
+                % {"transition": name, "state": obj.get_state_display()},
+            )
+        return HttpResponseRedirect(back)

@@ -1,0 +1,385 @@
+"""The AgendaItem machine: a proposal from draft to decision and execution.
+
+draft → submitted → in_preparation → prepared → scheduled → approved / rejected /
+completed, then in_execution → completed; withdraw from any state before a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import transition
+
+from workflows import params as p
+from workflows import predicates as can
+from workflows.errors import GuardFailed
+from workflows.machine import Firing, Machine, Step
+from workflows.predicates import as_permission
+
+
+class ItemState(models.TextChoices):
+    DRAFT = "draft", gettext_lazy("draft")
+    SUBMITTED = "submitted", gettext_lazy("submitted")
+    IN_PREPARATION = "in_preparation", gettext_lazy("in preparation")
+    PREPARED = "prepared", gettext_lazy("prepared")
+    SCHEDULED = "scheduled", gettext_lazy("scheduled")
+    APPROVED = "approved", gettext_lazy("approved")
+    REJECTED = "rejected", gettext_lazy("rejected")
+    IN_EXECUTION = "in_execution", gettext_lazy("in execution")
+    COMPLETED = "completed", gettext_lazy("completed")
+    WITHDRAWN = "withdrawn", gettext_lazy("withdrawn")
+
+
+S = ItemState
+BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.PREPARED, S.SCHEDULED]
+
+
+class AgendaItemTransitions:
+    """The transitions of an agenda item; fire them with `workflows.engine.fire`."""
+
+    @transition("state", S.DRAFT, S.SUBMITTED, permission=as_permission(can.can_write_item))
+    def submit(self) -> None:
+        """Submit a draft to its intervision group."""
+
+    @transition(
+        "state", S.SUBMITTED, S.IN_PREPARATION, permission=as_permission(can.can_prepare_item)
+    )
+    def start_preparation(self) -> None:
+        """Start preparing a submitted item in the intervision group."""
+
+    @transition("state", S.IN_PREPARATION, S.DRAFT, permission=as_permission(can.can_prepare_item))
+    def send_back(self) -> None:
+        """Send an item back to its author."""
+
+    @transition(
+        "state", S.IN_PREPARATION, S.PREPARED, permission=as_permission(can.can_prepare_item)
+    )
+    def endorse(self) -> None:
+        """Endorse a prepared item for the target cluster."""
+
+    @transition("state", S.PREPARED, S.SCHEDULED, permission=as_permission(can.can_schedule_item))
+    def schedule(self) -> None:
+        """Place the item on a meeting of the target cluster."""
+
+    @transition("state", S.SCHEDULED, S.PREPARED, permission=as_permission(can.can_decide_item))
+    def postpone(self) -> None:
+        """Postpone the item to a later meeting."""
+
+    @transition("state", S.SCHEDULED, S.PREPARED, permission=as_permission(can.nobody))
+    def unschedule(self) -> None:
+        """Take the item off a cancelled meeting (only as part of `cancel`)."""
+
+    @transition(
+        "state", S.SCHEDULED, S.IN_PREPARATION, permission=as_permission(can.can_decide_item)
+    )
+    def return_for_rework(self) -> None:
+        """Send the item back to the intervision group for more work."""
+
+    @transition("state", S.SCHEDULED, S.APPROVED, permission=as_permission(can.can_decide_item))
+    def approve(self) -> None:
+        """Record the cluster's approval."""
+
+    @transition("state", S.SCHEDULED, S.REJECTED, permission=as_permission(can.can_decide_item))
+    def reject(self) -> None:
+        """Record the cluster's rejection."""
+
+    @transition("state", S.SCHEDULED, S.COMPLETED, permission=as_permission(can.can_decide_item))
+    def take_note(self) -> None:
+        """Record that the cluster took note of an information item."""
+
+    @transition(
+        "state", S.APPROVED, S.IN_EXECUTION, permission=as_permission(can.can_follow_up_item)
+    )
+    def start_execution(self) -> None:
+        """Start executing an approved item."""
+
+    @transition(
+        "state", S.IN_EXECUTION, S.COMPLETED, permission=as_permission(can.can_follow_up_item)
+    )
+    def complete(self) -> None:
+        """Close an item whose actions are all finished."""
+
+    @transition(
+        "state", BEFORE_DECISION, S.WITHDRAWN, permission=as_permission(can.can_withdraw_item)
+    )
+    def withdraw(self) -> None:
+        """Withdraw the item."""
+
+
+# --- Guards: (item, params, actor) -> reason or None -------------------------------------
+
+
+def has_title(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    return None if item.title.strip() else _("The item needs a title.")
+
+
+def has_rationale(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    return None if item.rationale.strip() else _("The item needs a rationale.")
+
+
+def has_target_cluster(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    return None if item.target_cluster_id else _("The item needs a target cluster.")
+
+
+def has_proposed_decision(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if item.proposed_decision.strip():
+        return None
+    return _("The item needs a proposed decision text.")
+
+
+def meeting_of_target_cluster(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if params["meeting"].body_id != item.target_cluster_id:
+        return _("The meeting is not a meeting of the item's target cluster.")
+    return None
+
+
+def meeting_accepts_items(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    meeting = params["meeting"]
+    if params["urgent"]:
+        if meeting.state not in ("planned", "convened"):
+            return _("Items can only be added to a planned or convened meeting.")
+        if not can.is_cluster_chair(actor, item) and not can.is_administrator(actor):
+            if meeting.state == "convened":
+                return _("Only a chair of the cluster can add an item to a convened meeting.")
+            return _("The submission deadline of this meeting has passed.")
+        return None
+    if meeting.state != "planned":
+        return _("Items can only be added to a planned meeting.")
+    return None
+
+
+def not_yet_on_that_meeting(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if item.entries.filter(meeting=params["meeting"]).exists():
+        return _("The item is already on the agenda of this meeting.")
+    return None
+
+
+def meeting_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    entry = item.current_entry()
+    if entry is None or entry.meeting.state != "in_session":
+        return _("The meeting of this item is not in session.")
+    return None
+
+
+def quorum_present(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    from backend.meetings.selectors import quorum_of
+
+    entry = item.current_entry()
+    if entry is None:
+        return None  # meeting_in_session already says why
+    quorum = quorum_of(entry.meeting)
+    if quorum.reached:
+        return None
+    return _("The quorum is not present (%(present)d of %(required)d municipalities).") % {
+        "present": len(quorum.present),
+        "required": quorum.required,
+    }
+
+
+def is_for_decision(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if item.kind == "decision":
+        return None
+    return _("An information item is noted, not decided.")
+
+
+def is_for_information(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if item.kind == "information":
+        return None
+    return _("Only an information item can be noted; decide on this one.")
+
+
+def has_actions(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    return None if item.actions.exists() else _("Add at least one action first.")
+
+
+def actions_finished(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    from workflows.action import ActionState
+
+    if item.actions.filter(state__in=ActionState.unfinished()).exists():
+        return _("Every action must be done or cancelled first.")
+    return None
+
+
+def meeting_not_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    entry = item.current_entry()
+    if entry is not None and entry.meeting.state == "in_session":
+        return _("An item cannot be withdrawn while its meeting is in session.")
+    return None
+
+
+# --- Parameters ------------------------------------------------------------------------
+
+
+def parse_schedule(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    from backend.meetings.models import Meeting
+
+    data = p.only(raw, {"meeting"})
+    meeting = p.instance(
+        data.get("meeting"),
+        Meeting.objects.filter(body__region=item.region_id).select_related("body"),
+        required_reason=_("Choose the meeting to schedule the item on."),
+        unknown_reason=_("That meeting does not exist."),
+    )
+    urgent = meeting.state != "planned" or timezone.now() > meeting.submission_deadline
+    return {"meeting": meeting, "urgent": urgent}
+
+
+def parse_decision(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Parse `{"text", "consensus": true}` or `{"text", "votes": [...]}`."""
+    from backend.agenda.models import Vote
+    from backend.meetings.selectors import quorum_of
+
+    data = p.only(raw, {"text", "consensus", "votes"})
+    reasons: list[str] = []
+    try:
+        decision_text = p.text(data.get("text"), required_reason=_("Give the decision text."))
+    except GuardFailed as error:
+        reasons.extend(str(reason) for reason in error.reasons)
+        decision_text = ""
+    consensus = data.get("consensus")
+    votes_raw = data.get("votes")
+    votes: dict[int, str] = {}
+    if consensus not in (None, True, False):
+        reasons.append(_("consensus must be true or false."))
+    elif (consensus is True) == (votes_raw is not None):
+        reasons.append(_("Give either consensus: true or the votes, not both and not neither."))
+    elif votes_raw is not None:
+        entry = item.current_entry()
+        in_session = entry is not None and entry.meeting.state == "in_session"
+        present = quorum_of(entry.meeting).present if in_session else None
+        if not isinstance(votes_raw, list):
+            reasons.append(_("The votes must be a list."))
+        else:
+            for vote in votes_raw:
+                municipality = vote.get("municipality") if isinstance(vote, dict) else None
+                choice = vote.get("vote") if isinstance(vote, dict) else None
+                if isinstance(municipality, bool) or not isinstance(municipality, int | str):
+                    reasons.append(_("Each vote needs a municipality id."))
+                    continue
+                try:
+                    municipality_id = int(municipality)
+                except ValueError:
+                    reasons.append(_("Each vote needs a municipality id."))
+                    continue
+                if choice not in Vote.Choice.values:
+                    reasons.append(_("A vote is for, against or abstain."))
+                elif municipality_id in votes:
+                    reasons.append(_("A municipality can vote only once."))
+                else:
+                    votes[municipality_id] = choice
+            # Without a meeting in session the guard says why; no vote count to compare.
+            if not reasons and present is not None and set(votes) != set(present):
+                reasons.append(
+                    _("Give one vote for each municipality present, and only for those.")
+                )
+    if reasons:
+        raise GuardFailed(reasons)
+    return {"text": decision_text, "consensus": consensus is True, "votes": votes}
+
+
+# --- Effects ---------------------------------------------------------------------------
+
+
+def place_on_agenda(firing: Firing) -> None:
+    from backend.meetings.models import AgendaEntry
+
+    item, meeting = firing.obj, firing.params["meeting"]
+    last = meeting.entries.aggregate(last=Max("position"))["last"] or 0
+    AgendaEntry.objects.create(
+        meeting=meeting,
+        item=item,
+        position=last + 1,
+        session=AgendaEntry.Session.CLOSED if item.confidential else AgendaEntry.Session.PUBLIC,
+        urgent=firing.params["urgent"],
+    )
+
+
+def close_entry(outcome: str) -> Any:
+    """Return an effect that records the outcome on the item's pending agenda entry."""
+
+    def effect(firing: Firing) -> None:
+        firing.obj.entries.filter(outcome="pending").update(outcome=outcome)
+
+    effect.__name__ = f"close_entry_{outcome}"
+    return effect
+
+
+def record_decision(firing: Firing) -> None:
+    """Create the Decision, its votes and (when approved) a Ratification per municipality."""
+    from backend.agenda.models import Decision, Vote
+    from backend.followup.models import Ratification
+    from backend.organisations.models import Body
+
+    item = firing.obj
+    entry = item.current_entry()
+    meeting = entry.meeting
+    outcome = Decision.Outcome.APPROVED if firing.name == "approve" else Decision.Outcome.REJECTED
+    # Lock the body so two decisions of one body never get the same number.
+    body = Body.objects.select_for_update().get(pk=meeting.body_id)
+    year = timezone.localdate().year
+    prefix = f"{year}/{body.code}/"
+    sequence = Decision.objects.filter(number__startswith=prefix).count() + 1
+    decision = Decision.objects.create(
+        item=item,
+        meeting=meeting,
+        number=f"{prefix}{sequence:03d}",
+        outcome=outcome,
+        text=firing.params["text"],
+        consensus=firing.params["consensus"],
+        recorded_by=firing.actor,
+    )
+    Vote.objects.bulk_create(
+        Vote(decision=decision, municipality_id=municipality, vote=choice)
+        for municipality, choice in sorted(firing.params["votes"].items())
+    )
+    municipalities = list(item.municipalities.all())
+    decision.municipalities.set(municipalities)
+    if outcome == Decision.Outcome.APPROVED:
+        Ratification.objects.bulk_create(
+            Ratification(decision=decision, municipality=municipality)
+            for municipality in municipalities
+        )
+    entry.outcome = outcome
+    entry.save(update_fields=["outcome"])
+
+
+MACHINE = Machine(
+    name="agenda_item",
+    can_view=can.can_view_item,
+    steps={
+        "submit": Step(guards=(has_title, has_rationale, has_target_cluster)),
+        "start_preparation": Step(),
+        "send_back": Step(),
+        "endorse": Step(guards=(has_proposed_decision,)),
+        "schedule": Step(
+            params=parse_schedule,
+            guards=(meeting_of_target_cluster, meeting_accepts_items, not_yet_on_that_meeting),
+            effect=place_on_agenda,
+        ),
+        "postpone": Step(guards=(meeting_in_session,), effect=close_entry("postponed")),
+        "unschedule": Step(internal=True, effect=close_entry("cancelled")),
+        "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
+        "approve": Step(
+            params=parse_decision,
+            guards=(is_for_decision, meeting_in_session, quorum_present),
+            effect=record_decision,
+        ),
+        "reject": Step(
+            params=parse_decision,
+            guards=(is_for_decision, meeting_in_session, quorum_present),
+            effect=record_decision,
+        ),
+        "take_note": Step(
+            guards=(is_for_information, meeting_in_session), effect=close_entry("noted")
+        ),
+        "start_execution": Step(guards=(has_actions,)),
+        "complete": Step(guards=(actions_finished,)),
+        "withdraw": Step(guards=(meeting_not_in_session,), effect=close_entry("withdrawn")),
+    },
+)

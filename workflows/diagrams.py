@@ -1,0 +1,58 @@
+"""Mermaid diagrams of the state machines, drawn from the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+MACHINES = ["agenda.AgendaItem", "meetings.Meeting", "followup.Action", "followup.Ratification"]
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- diagrams:start -->", "<!-- diagrams:end -->"
+
+
+def transitions_of(model: type[models.Model]) -> list[tuple[str, str, str]]:
+    """Return every (transition, source, target) of the model's state field, sorted."""
+    field: Any = model._meta.get_field("state")
+    return sorted((t.name, str(t.source), str(t.target)) for t in field.get_all_transitions(model))
+
+
+def mermaid(model: type[models.Model]) -> str:
+    """Return a Mermaid state diagram of the model's machine."""
+    field: Any = model._meta.get_field("state")
+    internal = {name for name, step in model.workflow.steps.items() if step.internal}  # type: ignore[attr-defined]
+    lines = ["stateDiagram-v2", f"    [*] --> {field.default}"]
+    for name, source, target in sorted(transitions_of(model), key=lambda t: (t[1], t[0])):
+        label = f"{name} (automatic)" if name in internal else name
+        lines.append(f"    {source} --> {target}: {label}")
+    return "\n".join(lines)
+
+
+def section() -> str:
+    """Return the README section with the diagrams of every machine."""
+    parts = [START]
+    for label in MACHINES:
+        model = apps.get_model(label)
+        parts += [f"\n### {model.__name__}\n", "```mermaid", mermaid(model), "```"]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def write(path: Path = README) -> bool:
+    """Write the diagrams into the file between the markers; return whether it changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = re.sub(
+        re.escape(START) + ".*?" + re.escape(END), lambda _m: section(), text, flags=re.S
+    )
+    if updated == text:
+        return False
+    path.write_text(updated, encoding="utf-8")
+    return True
+
+
+def is_current(path: Path = README) -> bool:
+    """Whether the file holds exactly the diagrams the code draws."""
+    return section() in path.read_text(encoding="utf-8")

@@ -1,0 +1,179 @@
+"""The one entry point that fires a transition: `fire(obj, name, actor=..., **params)`.
+
+Checks, in this order: the actor may see the object (NotVisible, 404), the
+transition exists (UnknownTransition, 404), the object is unchanged since it was
+loaded (ConcurrentChange, 409), the state offers the transition (NotPossible, 409),
+the actor is permitted (NotPermitted, 403), the parameters and guards pass
+(GuardFailed with reasons, 400). Then, in one transaction with the row locked, it
+changes the state, writes the TransitionLog row and runs the transition's effect.
+Anything external hangs on `transition_committed`, sent only after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from backend.audit.models import TransitionLog
+from workflows.errors import (
+    ConcurrentChange,
+    GuardFailed,
+    NotPermitted,
+    NotPossible,
+    NotVisible,
+    UnknownTransition,
+)
+from workflows.machine import Firing, Machine, Step
+from workflows.params import as_json, only
+
+transition_committed = Signal()
+"""Sent after a transition's transaction commits, with `sender` (the model) and `firing`."""
+
+
+def machine_of(obj: Any) -> Machine:
+    """Return the state machine of a stateful object."""
+    machine = getattr(type(obj), "workflow", None)
+    if not isinstance(machine, Machine):
+        raise TypeError(f"{type(obj).__name__} has no state machine")
+    return machine
+
+
+def can_view(obj: Any, actor: Any) -> bool:
+    """Whether the actor may see the object."""
+    return bool(machine_of(obj).can_view.test(actor, obj))
+
+
+def available_transitions(obj: Any, actor: Any) -> list[str]:
+    """Return the transitions the actor may fire now (guards are not evaluated)."""
+    machine = machine_of(obj)
+    if not machine.can_view.test(actor, obj):
+        return []
+    return [
+        name
+        for name, step in machine.steps.items()
+        if not step.internal and has_transition_perm(getattr(obj, name), actor)
+    ]
+
+
+def fire(obj: Any, name: str, *, actor: Any, comment: str = "", **params: Any) -> Any:
+    """Fire transition `name` on `obj` for `actor`; return the object in its new state."""
+    machine = machine_of(obj)
+    if not machine.can_view.test(actor, obj):
+        raise NotVisible()
+    step = machine.steps.get(name)
+    if step is None or step.internal:
+        raise UnknownTransition()
+    if not isinstance(comment, str):
+        raise GuardFailed([_("The comment must be a text.")])
+    with _restoring(obj), transaction.atomic():
+        _lock_unchanged(obj)
+        method = getattr(obj, name)
+        if not can_proceed(method, check_conditions=False):
+            raise NotPossible()
+        if not has_transition_perm(method, actor):
+            raise NotPermitted()
+        cleaned = step.params(obj, params, actor) if step.params else only(params, ())
+        reasons = [reason for guard in step.guards if (reason := guard(obj, cleaned, actor))]
+        if reasons:
+            raise GuardFailed(reasons)
+        _run(obj, name, step, actor=actor, params=cleaned, comment=comment.strip())
+    return obj
+
+
+def fire_as_consequence(obj: Any, name: str, *, cause: Firing) -> Any:
+    """Fire a transition that another one brings with it, in the caller's transaction.
+
+    The permission was checked for the cause; the state is checked here, and the
+    history row points at the cause's row.
+    """
+    step = machine_of(obj).steps[name]
+    _lock_unchanged(obj)
+    if not can_proceed(getattr(obj, name), check_conditions=False):
+        raise NotPossible()
+    _run(obj, name, step, actor=cause.actor, params={}, comment="", cause=cause.log)
+    return obj
+
+
+def _lock_unchanged(obj: Any) -> None:
+    """Lock the row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the lock)
+    and refuse a copy whose state or version is behind the database."""
+    current = (
+        type(obj)
+        ._default_manager.select_for_update()
+        .filter(pk=obj.pk)
+        .values_list("state", "version")
+        .first()
+    )
+    if current is None:
+        raise NotVisible()
+    if current != (obj.state, obj.version):
+        raise ConcurrentChange()
+
+
+def _run(
+    obj: Any,
+    name: str,
+    step: Step,
+    *,
+    actor: Any,
+    params: dict[str, Any],
+    comment: str,
+    cause: TransitionLog | None = None,
+) -> None:
+    source = obj.state
+    getattr(obj, name)()
+    obj.version += 1
+    try:
+        obj.save(update_fields=["state", "version"])
+    except ConcurrentTransition:
+        raise ConcurrentChange() from None
+    firing = Firing(
+        obj=obj,
+        name=name,
+        actor=actor,
+        params=params,
+        comment=comment,
+        source=source,
+        target=obj.state,
+    )
+    firing.log = TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        transition=name,
+        source=source,
+        target=obj.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        comment=comment,
+        params=as_json(params),
+        cause=cause,
+    )
+    if step.effect is not None:
+        step.effect(firing)
+    transaction.on_commit(lambda: transition_committed.send(sender=type(obj), firing=firing))
+
+
+class _restoring:
+    """Put the in-memory state and version back when the transaction fails."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __enter__(self) -> None:
+        self.saved: Mapping[str, Any] = {
+            "state": self.obj.__dict__.get("state"),
+            "version": self.obj.version,
+        }
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is not None:
+            # The protected field refuses assignment; the rollback restores the row,
+            # this restores the copy in memory.
+            self.obj.__dict__["state"] = self.saved["state"]
+            self.obj.version = self.saved["version"]
+            self.obj._update_initial_state()

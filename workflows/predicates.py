@@ -1,0 +1,210 @@
+"""Who may see and do what: `rules` predicates shared by the machines, the API and the pages.
+
+Every predicate takes `(user, obj)`. Roles come from the person's memberships that run
+today (cached on the user object for the length of a request), plus the coordinator
+flag and Django's superuser (administrator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+
+from backend.organisations.models import Membership, Person
+
+CHAIR = Membership.Role.CHAIR
+SECRETARY = Membership.Role.SECRETARY
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles a person holds today, per body id."""
+
+    by_body: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def member_of(self, body_id: int | None) -> bool:
+        return body_id is not None and body_id in self.by_body
+
+    def has_role(self, body_id: int | None, *roles: str) -> bool:
+        return body_id is not None and bool(self.by_body.get(body_id, frozenset()) & set(roles))
+
+
+def roles_of(user: Any) -> Roles:
+    """Return the person's roles today, computed once per user object."""
+    cached = getattr(user, "_midwest_roles", None)
+    if cached is not None:
+        return cached
+    by_body: dict[int, set[str]] = {}
+    if getattr(user, "is_authenticated", False):
+        for body_id, role in (
+            Membership.objects.active().filter(person=user.pk).values_list("body_id", "role")
+        ):
+            by_body.setdefault(body_id, set()).add(role)
+    roles = Roles({body: frozenset(r) for body, r in by_body.items()})
+    user._midwest_roles = roles
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles (after memberships changed)."""
+    if hasattr(user, "_midwest_roles"):
+        del user._midwest_roles
+
+
+# --- Region and global roles ------------------------------------------------------
+
+
+@rules.predicate
+def is_administrator(user: Person) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+@rules.predicate
+def in_same_region(user: Person, obj: Any) -> bool:
+    region_id = getattr(user, "region_id", None)
+    return bool(
+        getattr(user, "is_active", False) and region_id is not None and region_id == obj.region_id
+    )
+
+
+@rules.predicate
+def is_coordinator(user: Person, obj: Any) -> bool:
+    return bool(getattr(user, "is_coordinator", False)) and in_same_region(user, obj)
+
+
+@rules.predicate
+def nobody(user: Person, obj: Any) -> bool:
+    """For transitions that only happen as a consequence of another one."""
+    return False
+
+
+# --- Agenda items -------------------------------------------------------------------
+
+
+@rules.predicate
+def is_item_author(user: Person, item: Any) -> bool:
+    return item.author_id == user.pk
+
+
+@rules.predicate
+def is_group_member(user: Person, item: Any) -> bool:
+    return roles_of(user).member_of(item.intervision_group_id)
+
+
+@rules.predicate
+def is_group_chair(user: Person, item: Any) -> bool:
+    return roles_of(user).has_role(item.intervision_group_id, CHAIR)
+
+
+@rules.predicate
+def is_cluster_chair(user: Person, item: Any) -> bool:
+    return roles_of(user).has_role(item.target_cluster_id, CHAIR)
+
+
+def bodies_passed_through(item: Any) -> set[int]:
+    """Return the ids of the bodies an item has been in: its group, its cluster, its meetings."""
+    bodies = {item.intervision_group_id}
+    if item.target_cluster_id:
+        bodies.add(item.target_cluster_id)
+    if item.pk:
+        bodies.update(item.entries.values_list("meeting__body_id", flat=True))
+    return bodies
+
+
+@rules.predicate
+def is_member_of_a_body_it_passed(user: Person, item: Any) -> bool:
+    roles = roles_of(user)
+    return any(roles.member_of(body) for body in bodies_passed_through(item))
+
+
+@rules.predicate
+def is_confidential(user: Person, item: Any) -> bool:
+    return bool(item.confidential)
+
+
+can_view_item = is_administrator | (
+    in_same_region
+    & (~is_confidential | is_coordinator | is_item_author | is_member_of_a_body_it_passed)
+)
+can_write_item = is_administrator | (in_same_region & (is_item_author | is_group_member))
+can_prepare_item = is_administrator | (in_same_region & (is_group_chair | is_coordinator))
+can_schedule_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
+can_decide_item = is_administrator | (in_same_region & is_cluster_chair)
+can_follow_up_item = is_administrator | is_coordinator
+can_withdraw_item = is_administrator | (in_same_region & (is_item_author | is_coordinator))
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_body_officer(user: Person, meeting: Any) -> bool:
+    return roles_of(user).has_role(meeting.body_id, CHAIR, SECRETARY)
+
+
+@rules.predicate
+def is_body_chair(user: Person, meeting: Any) -> bool:
+    return roles_of(user).has_role(meeting.body_id, CHAIR)
+
+
+can_view_meeting = is_administrator | in_same_region
+can_run_meeting = is_administrator | (in_same_region & (is_body_officer | is_coordinator))
+can_approve_minutes = is_administrator | (in_same_region & is_body_chair)
+
+# --- Actions --------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_assignee(user: Person, action: Any) -> bool:
+    return action.assignee_id is not None and action.assignee_id == user.pk
+
+
+@rules.predicate
+def is_service_staff(user: Person, action: Any) -> bool:
+    service_id = getattr(user, "service_id", None)
+    return action.service_id is not None and action.service_id == service_id
+
+
+@rules.predicate
+def can_view_action(user: Person, action: Any) -> bool:
+    return bool(can_view_item(user, action.item))
+
+
+can_work_on_action = is_administrator | (
+    in_same_region & (is_assignee | is_service_staff | is_coordinator)
+)
+can_manage_action = is_administrator | is_coordinator
+
+# --- Ratifications ------------------------------------------------------------------
+
+
+@rules.predicate
+def is_municipality_director(user: Person, ratification: Any) -> bool:
+    return (
+        getattr(user, "function", None) == Person.Function.GENERAL_DIRECTOR
+        and user.municipality_id == ratification.municipality_id
+    )
+
+
+@rules.predicate
+def can_view_ratification(user: Person, ratification: Any) -> bool:
+    return bool(can_view_item(user, ratification.decision.item))
+
+
+can_record_ratification = is_administrator | (
+    in_same_region & (is_municipality_director | is_coordinator)
+)
+can_waive_ratification = is_administrator | is_coordinator
+
+# --- Adapter -------------------------------------------------------------------------
+
+
+def as_permission(predicate: rules.Predicate) -> Any:
+    """Adapt a `(user, obj)` predicate to django-fsm's `permission=(instance, user)`."""
+
+    def permission(instance: Any, user: Any) -> bool:
+        return bool(predicate.test(user, instance))
+
+    permission.__name__ = f"permission_{predicate.name}"
+    return permission
