@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from backend.agenda.models import AgendaItem, Decision, Vote
+from workflows.admin import TransitionAdminMixin
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(TransitionAdminMixin):
+    list_display = ["title", "intervision_group", "target_cluster", "state", "confidential"]
+    list_filter = ["intervision_group__region", "state", "kind", "target_cluster", "confidential"]
+    search_fields = ["title"]
+    filter_horizontal = ["municipalities"]
+    raw_id_fields = ["author"]
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    extra = 0
+    can_delete = False
+    readonly_fields = ["municipality", "vote"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Decisions are recorded by approve/reject and never edited or deleted."""
+
+    list_display = ["number", "item", "outcome", "meeting", "decided_at"]
+    list_filter = ["outcome", "meeting__body"]
+    search_fields = ["number", "item__title"]
+    inlines = [VoteInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

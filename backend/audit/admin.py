@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from backend.audit.models import TransitionLog
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    """The history is append-only: readable, never editable."""
+
+    list_display = ["at", "content_type", "object_id", "transition", "source", "target", "actor"]
+    list_filter = ["content_type", "transition"]
+    search_fields = ["object_id", "comment"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
