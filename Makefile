@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check diagrams clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $@
+
+## make run: install, migrate, load the demo region and serve it on http://127.0.0.1:8000
+run: $(INSTALLED)
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: install what the tests need and run them (DATABASE_URL picks the database)
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+## make lint: ruff (lint and format) and mypy
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy backend workflows
+
+## make check: lint, migrations and diagrams up to date, and the tests
+check: lint
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py draw_workflows --check
+	$(BIN)/python -m pytest
+
+## make diagrams: redraw the state machines into README.md
+diagrams: $(INSTALLED)
+	DEBUG=1 $(BIN)/python manage.py draw_workflows
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static
