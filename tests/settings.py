@@ -10,5 +10,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not memory: the concurrency tests run real threads against it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-midwest.sqlite3")}  # noqa: F405
+    # A file, not memory: the concurrency tests run real threads against it. One file per
+    # test process, so two runs side by side never share (and corrupt) a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-midwest-{os.getpid()}.sqlite3")  # noqa: F405
+    }
+
+# Tests render pages without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
