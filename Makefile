@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check diagrams clean
+.PHONY: run test lint check diagrams messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ check: lint
 ## make diagrams: redraw the state machines into README.md
 diagrams: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py draw_workflows
+
+## make messages: collect the translatable texts into the Dutch catalogue and compile it
+messages: $(INSTALLED)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=var --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l nl
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,11 +13,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backend.organisations.admin import RegionScopedAdmin
 from workflows.engine import available_transitions, fire
 from workflows.errors import GuardFailed, TransitionError
 
 
-class TransitionAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TransitionAdminMixin(RegionScopedAdmin):
     """Show a stateful object's state read-only and offer its available transitions."""
 
     change_form_template = "admin/transition_change_form.html"
@@ -62,7 +63,7 @@ class TransitionAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
     def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        obj = get_object_or_404(self.model, pk=object_id)
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         back = reverse(
             f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
             args=[obj.pk],

@@ -324,10 +324,11 @@ def record_decision(firing: Firing) -> None:
     body = Body.objects.select_for_update().get(pk=meeting.body_id)
     year = timezone.localdate().year
     prefix = f"{year}/{body.code}/"
-    sequence = Decision.objects.filter(number__startswith=prefix).count() + 1
+    sequence = Decision.objects.filter(body=body, number__startswith=prefix).count() + 1
     decision = Decision.objects.create(
         item=item,
         meeting=meeting,
+        body=body,
         number=f"{prefix}{sequence:03d}",
         outcome=outcome,
         text=firing.params["text"],

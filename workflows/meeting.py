@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_fsm import transition
 
 from workflows import predicates as can
@@ -83,7 +83,11 @@ def every_entry_handled(meeting: Any, params: dict[str, Any], actor: Any) -> str
     waiting = meeting.pending_entries().count()
     if not waiting:
         return None
-    return _("%(n)d agenda entries still need an outcome.") % {"n": waiting}
+    return ngettext(
+        "%(n)d agenda entry still needs an outcome.",
+        "%(n)d agenda entries still need an outcome.",
+        waiting,
+    ) % {"n": waiting}
 
 
 def unschedule_items(firing: Firing) -> None:

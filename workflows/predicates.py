@@ -103,13 +103,18 @@ def is_cluster_chair(user: Person, item: Any) -> bool:
     return roles_of(user).has_role(item.target_cluster_id, CHAIR)
 
 
+IN_THE_GROUP = ("draft", "submitted", "in_preparation")
+"""States in which an item has not yet reached its target cluster."""
+
+
 def bodies_passed_through(item: Any) -> set[int]:
-    """Return the ids of the bodies an item has been in: its group, its cluster, its meetings."""
+    """Return the ids of the bodies an item has been in: its intervision group, its target
+    cluster once the group endorsed it, and the bodies of the meetings it was put on."""
     bodies = {item.intervision_group_id}
-    if item.target_cluster_id:
+    if item.target_cluster_id and item.state not in IN_THE_GROUP:
         bodies.add(item.target_cluster_id)
     if item.pk:
-        bodies.update(item.entries.values_list("meeting__body_id", flat=True))
+        bodies.update(entry.meeting.body_id for entry in item.entries.all())
     return bodies
 
 

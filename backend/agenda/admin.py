@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from backend.agenda.models import AgendaItem, Decision, Vote
+from backend.organisations.admin import RegionScopedAdmin
 from workflows.admin import TransitionAdminMixin
 
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(TransitionAdminMixin):
+    region_path = "intervision_group__region"
     list_display = ["title", "intervision_group", "target_cluster", "state", "confidential"]
     list_filter = ["intervision_group__region", "state", "kind", "target_cluster", "confidential"]
     search_fields = ["title"]
@@ -24,9 +26,10 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(RegionScopedAdmin):
     """Decisions are recorded by approve/reject and never edited or deleted."""
 
+    region_path = "body__region"
     list_display = ["number", "item", "outcome", "meeting", "decided_at"]
     list_filter = ["outcome", "meeting__body"]
     search_fields = ["number", "item__title"]

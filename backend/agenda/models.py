@@ -89,7 +89,10 @@ class Decision(models.Model):
 
     item = models.OneToOneField(AgendaItem, models.PROTECT, related_name="decision")
     meeting = models.ForeignKey("meetings.Meeting", models.PROTECT, related_name="decisions")
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    body = models.ForeignKey(
+        Body, models.PROTECT, related_name="decisions", verbose_name=_("deciding body")
+    )
+    number = models.CharField(_("number"), max_length=40)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     text = models.TextField(_("decision text"))
     consensus = models.BooleanField(_("by consensus"), default=False)
@@ -105,6 +108,10 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-decided_at", "-id"]
+        constraints = [
+            # The number (2026/CL-RUIMTE/014) is unique per body; body codes repeat across regions.
+            models.UniqueConstraint(fields=["body", "number"], name="decision_number_per_body"),
+        ]
 
     def __str__(self) -> str:
         return self.number

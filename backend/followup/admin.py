@@ -6,6 +6,7 @@ from workflows.admin import TransitionAdminMixin
 
 @admin.register(Action)
 class ActionAdmin(TransitionAdminMixin):
+    region_path = "item__intervision_group__region"
     list_display = ["title", "item", "assignee", "service", "due_date", "state"]
     list_filter = ["state", "service"]
     search_fields = ["title", "item__title"]
@@ -15,6 +16,7 @@ class ActionAdmin(TransitionAdminMixin):
 
 @admin.register(Ratification)
 class RatificationAdmin(TransitionAdminMixin):
+    region_path = "decision__body__region"
     list_display = ["decision", "municipality", "state", "date", "deciding_body", "reference"]
     list_filter = ["state", "municipality", "deciding_body"]
     readonly_fields = ["decision", "municipality", "date", "deciding_body", "reference", "reason"]

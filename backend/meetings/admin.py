@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.organisations.admin import RegionScopedAdmin
 from workflows.admin import TransitionAdminMixin
 
 
@@ -27,6 +28,7 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(TransitionAdminMixin):
+    region_path = "body__region"
     list_display = ["body", "starts_at", "location", "state"]
     list_filter = ["body__region", "state", "body"]
     date_hierarchy = "starts_at"
@@ -34,6 +36,7 @@ class MeetingAdmin(TransitionAdminMixin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(RegionScopedAdmin):
+    region_path = "meeting__body__region"
     list_display = ["meeting", "person", "status", "municipality"]
     list_filter = ["status"]

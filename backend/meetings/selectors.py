@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from backend.organisations.models import Membership
@@ -52,3 +53,17 @@ def quorum_of(meeting: Meeting) -> Quorum:
     return Quorum(
         members=members, present=present_municipalities(meeting) & members, required=required
     )
+
+
+def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+    """Return the meetings of the person's region (every meeting for an administrator)."""
+    from backend.meetings.models import Meeting
+
+    meetings = Meeting.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return meetings.none()
+    if user.is_superuser:
+        return meetings
+    if user.region_id is None:
+        return meetings.none()
+    return meetings.filter(body__region=user.region_id)

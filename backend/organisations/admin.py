@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from backend.organisations.models import (
@@ -14,14 +18,28 @@ from backend.organisations.models import (
 )
 
 
+class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Show staff who are not superusers only the rows of their own region."""
+
+    region_path = "region"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        user: Any = request.user
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.region_path: user.region_id})
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RegionScopedAdmin):
+    region_path = "pk"
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(RegionScopedAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
@@ -35,7 +53,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(RegionScopedAdmin):
     list_display = ["name", "code", "kind", "prepares_for", "region"]
     list_filter = ["region", "kind"]
     search_fields = ["name", "code"]
@@ -43,7 +61,8 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RegionScopedAdmin):
+    region_path = "body__region"
     list_display = ["person", "body", "role", "municipality", "start_date", "end_date"]
     list_filter = ["body__region", "role", "body"]
     search_fields = ["person__username", "person__last_name", "body__name"]
@@ -56,19 +75,19 @@ class ServiceParticipationInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(RegionScopedAdmin):
     list_display = ["name", "code", "region"]
     inlines = [ServiceParticipationInline]
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(admin.ModelAdmin):
+class CoalitionAdmin(RegionScopedAdmin):
     list_display = ["name", "region"]
     filter_horizontal = ["municipalities"]
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(RegionScopedAdmin, UserAdmin):  # type: ignore[misc]
     list_display = ["username", "first_name", "last_name", "function", "municipality", "region"]
     list_filter = ["region", "function", "is_coordinator", "is_staff"]
     fieldsets = (

@@ -68,3 +68,27 @@ def test_the_state_is_read_only_in_the_admin(world: World, superuser, admin_clie
     page = client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
     assert page.status_code == 200
     assert 'name="state"' not in page.content.decode()
+
+
+def test_staff_who_are_not_superusers_see_only_their_region(world: World, admin_client_for) -> None:
+    from django.contrib.auth.models import Permission
+
+    world.coordinator.is_staff = True
+    world.coordinator.save()
+    world.coordinator.user_permissions.set(Permission.objects.filter(codename="view_agendaitem"))
+    world.stranger.is_staff = True
+    world.stranger.save()
+    world.stranger.user_permissions.set(Permission.objects.filter(codename="view_agendaitem"))
+    item = world.item()
+    mine = admin_client_for(world.coordinator)
+    assert mine.get(reverse("admin:agenda_agendaitem_change", args=[item.pk])).status_code == 200
+    answer = mine.post(reverse("admin:agenda_agendaitem_transition", args=[item.pk, "withdraw"]))
+    assert answer.status_code == 302
+    item.refresh_from_db()
+    assert item.state == "withdrawn"
+    theirs = admin_client_for(world.stranger)
+    listing = theirs.get(reverse("admin:agenda_agendaitem_changelist"))
+    assert listing.status_code == 200
+    assert item.title not in listing.content.decode()
+    url = reverse("admin:agenda_agendaitem_transition", args=[item.pk, "withdraw"])
+    assert theirs.post(url).status_code == 404

@@ -441,3 +441,31 @@ def test_the_whole_path_is_in_the_history_oldest_first(world: World) -> None:
         ("approve", "scheduled", "approved"),
         ("start_execution", "approved", "in_execution"),
     ]
+
+
+def test_decision_numbers_are_unique_per_body_not_across_regions(world: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    from backend.organisations.models import Body, Region
+
+    item = item_in(world, "scheduled")
+    fire(item, "approve", actor=world.cluster_chair, text="Ja.", consensus=True)
+    decision = Decision.objects.get()
+    twin = Body.objects.create(
+        region=Region.objects.get(slug="westhoek"), kind="cluster", name="Ruimte", code="CL-RUIMTE"
+    )
+
+    def record(body: Body) -> Decision:
+        return Decision.objects.create(
+            item=world.item(),
+            meeting=decision.meeting,
+            body=body,
+            number=decision.number,
+            text="Elders.",
+            outcome="approved",
+            recorded_by=world.stranger,
+        )
+
+    assert record(twin).number == decision.number
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record(world.cluster)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.audit.models import TransitionLog
 from backend.meetings.models import Meeting
@@ -100,7 +101,14 @@ def test_close_needs_every_entry_handled_and_approve_minutes_is_for_a_chair(
     meeting = world.meeting_in_session(item)
     with pytest.raises(GuardFailed) as refused:
         fire(meeting, "close", actor=world.coordinator)
-    assert refused.value.reasons == [_("%(n)d agenda entries still need an outcome.") % {"n": 1}]
+    assert refused.value.reasons == [
+        ngettext(
+            "%(n)d agenda entry still needs an outcome.",
+            "%(n)d agenda entries still need an outcome.",
+            1,
+        )
+        % {"n": 1}
+    ]
     fire(item, "postpone", actor=world.cluster_chair)
     fire(meeting, "close", actor=world.coordinator)
     with pytest.raises(NotPermitted):

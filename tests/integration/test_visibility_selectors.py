@@ -1,0 +1,59 @@
+"""The visibility querysets say in SQL exactly what the predicates say per object."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from backend.agenda.models import AgendaItem
+from backend.agenda.selectors import items_visible_to
+from backend.followup.models import Action
+from backend.followup.selectors import actions_visible_to
+from backend.meetings.models import Meeting
+from backend.meetings.selectors import meetings_visible_to
+from tests.conftest import World
+from workflows.engine import fire
+from workflows.predicates import can_view_action, can_view_item, can_view_meeting
+
+PERSONAS = [
+    "author",
+    "group_member",
+    "group_chair",
+    "cluster_chair",
+    "cluster_member",
+    "third_member",
+    "coordinator",
+    "director",
+    "dvv",
+    "stranger",
+]
+
+
+def test_items_meetings_and_actions_visible_match_the_predicates(world: World) -> None:
+    open_item = world.item()
+    secret_draft = world.item(confidential=True, author=world.group_member)
+    secret_elsewhere = world.item(confidential=True, target_cluster=world.other_cluster)
+    secret_on_meeting = world.prepared_item(confidential=True, target_cluster=world.other_cluster)
+    welzijn = world.meeting(body=world.other_cluster)
+    fire(secret_on_meeting, "schedule", actor=world.coordinator, meeting=welzijn.pk)
+    for item in (open_item, secret_draft, secret_elsewhere):
+        Action.objects.create(item=item, title="x", service=world.service, due_date=dt.date.today())
+    world.meeting()
+    for persona in PERSONAS:
+        user = getattr(world, persona)
+        visible = set(items_visible_to(user))
+        assert visible == {i for i in AgendaItem.objects.all() if can_view_item(user, i)}, persona
+        assert set(actions_visible_to(user)) == {
+            a for a in Action.objects.all() if can_view_action(user, a)
+        }, persona
+        assert set(meetings_visible_to(user)) == {
+            m for m in Meeting.objects.all() if can_view_meeting(user, m)
+        }, persona
+    assert secret_draft not in items_visible_to(world.director)
+    assert secret_on_meeting in items_visible_to(world.group_chair)
+    assert secret_elsewhere not in items_visible_to(world.cluster_chair)
+    # a confidential draft stays in its group until the group endorses it
+    assert secret_draft not in items_visible_to(world.cluster_chair)
+    assert secret_draft in items_visible_to(world.group_chair)
+    endorsed = world.prepared_item(confidential=True)
+    assert endorsed in items_visible_to(world.cluster_chair)
+    assert not items_visible_to(world.stranger).exists()
