@@ -31,6 +31,7 @@ from workflows.errors import (
 )
 from workflows.machine import Firing, Machine, Step
 from workflows.params import as_json, only
+from workflows.stateful import lock_unchanged
 
 transition_committed = Signal()
 """Sent after a transition's transaction commits, with `sender` (the model) and `firing`."""
@@ -61,8 +62,20 @@ def available_transitions(obj: Any, actor: Any) -> list[str]:
     ]
 
 
-def fire(obj: Any, name: str, *, actor: Any, comment: str = "", **params: Any) -> Any:
-    """Fire transition `name` on `obj` for `actor`; return the object in its new state."""
+def fire(
+    obj: Any,
+    name: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    params: Mapping[str, Any] | None = None,
+    **more: Any,
+) -> Any:
+    """Fire transition `name` on `obj` for `actor`; return the object in its new state.
+
+    Parameters come as keywords (`fire(item, "schedule", actor=u, meeting=3)`) or, from
+    clients whose keys are not to be trusted as Python names, as the `params` mapping.
+    """
     machine = machine_of(obj)
     if not machine.can_view.test(actor, obj):
         raise NotVisible()
@@ -72,13 +85,14 @@ def fire(obj: Any, name: str, *, actor: Any, comment: str = "", **params: Any) -
     if not isinstance(comment, str):
         raise GuardFailed([_("The comment must be a text.")])
     with _restoring(obj), transaction.atomic():
-        _lock_unchanged(obj)
+        lock_unchanged(obj)
         method = getattr(obj, name)
         if not can_proceed(method, check_conditions=False):
             raise NotPossible()
         if not has_transition_perm(method, actor):
             raise NotPermitted()
-        cleaned = step.params(obj, params, actor) if step.params else only(params, ())
+        raw = {**(params or {}), **more}
+        cleaned = step.params(obj, raw, actor) if step.params else only(raw, ())
         reasons = [reason for guard in step.guards if (reason := guard(obj, cleaned, actor))]
         if reasons:
             raise GuardFailed(reasons)
@@ -93,27 +107,11 @@ def fire_as_consequence(obj: Any, name: str, *, cause: Firing) -> Any:
     history row points at the cause's row.
     """
     step = machine_of(obj).steps[name]
-    _lock_unchanged(obj)
+    lock_unchanged(obj)
     if not can_proceed(getattr(obj, name), check_conditions=False):
         raise NotPossible()
     _run(obj, name, step, actor=cause.actor, params={}, comment="", cause=cause.log)
     return obj
-
-
-def _lock_unchanged(obj: Any) -> None:
-    """Lock the row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the lock)
-    and refuse a copy whose state or version is behind the database."""
-    current = (
-        type(obj)
-        ._default_manager.select_for_update()
-        .filter(pk=obj.pk)
-        .values_list("state", "version")
-        .first()
-    )
-    if current is None:
-        raise NotVisible()
-    if current != (obj.state, obj.version):
-        raise ConcurrentChange()
 
 
 def _run(

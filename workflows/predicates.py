@@ -129,11 +129,36 @@ def is_confidential(user: Person, item: Any) -> bool:
     return bool(item.confidential)
 
 
+@rules.predicate
+def is_draft(user: Person, item: Any) -> bool:
+    return item.state == "draft"
+
+
+DECIDED = ("approved", "rejected", "in_execution", "completed", "withdrawn")
+"""States after which an item's content is a record, not a draft."""
+
+
+@rules.predicate
+def is_decided(user: Person, item: Any) -> bool:
+    return item.state in DECIDED
+
+
 can_view_item = is_administrator | (
     in_same_region
     & (~is_confidential | is_coordinator | is_item_author | is_member_of_a_body_it_passed)
 )
 can_write_item = is_administrator | (in_same_region & (is_item_author | is_group_member))
+can_edit_item_content = ~is_decided & (
+    is_administrator
+    | (
+        in_same_region
+        & (
+            (is_draft & (is_item_author | is_group_member))
+            | (~is_draft & (is_group_chair | is_cluster_chair | is_coordinator))
+        )
+    )
+)
+can_draft_item = is_administrator | (in_same_region & (is_group_member | is_coordinator))
 can_prepare_item = is_administrator | (in_same_region & (is_group_chair | is_coordinator))
 can_schedule_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
 can_decide_item = is_administrator | (in_same_region & is_cluster_chair)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
+
+from workflows.errors import ConcurrentChange, NotVisible
 
 
 class StatefulModel(ConcurrentTransitionMixin, models.Model):
@@ -19,3 +24,43 @@ class StatefulModel(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         abstract = True
+
+
+def lock_unchanged(obj: Any, expected_version: int | None = None) -> None:
+    """Lock the object's row and refuse a copy whose state or version is behind it.
+
+    On PostgreSQL the row is locked with SELECT … FOR UPDATE; on SQLite the IMMEDIATE
+    transaction already holds the database's write lock. Call inside a transaction.
+    """
+    current = (
+        type(obj)
+        ._default_manager.select_for_update()
+        .filter(pk=obj.pk)
+        .values_list("state", "version")
+        .first()
+    )
+    if current is None:
+        raise NotVisible()
+    version = obj.version if expected_version is None else expected_version
+    if current != (obj.state, version):
+        raise ConcurrentChange()
+
+
+def content_save(
+    obj: Any,
+    changes: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    also_update: Iterable[str] = (),
+) -> None:
+    """Write content changes to a stateful object unless someone changed it meanwhile.
+
+    `expected_version` is the version the client edited (its copy's by default); the
+    version grows with the change.
+    """
+    with transaction.atomic():
+        lock_unchanged(obj, expected_version)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.version += 1
+        obj.save(update_fields=[*changes, "version", *also_update])

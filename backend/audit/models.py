@@ -78,3 +78,19 @@ class TransitionLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The transition history is append-only.")
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: counted per account and per address to pause guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address} ({self.at:%Y-%m-%d %H:%M})"

@@ -51,11 +51,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "backend.organisations",
     "backend.meetings",
     "backend.agenda",
     "backend.followup",
     "backend.audit",
+    "backend.api",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +184,53 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
+
+# --- The API -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 with a challenge, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.Pagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "backend.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "backend.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Midwest decision engine API",
+    "DESCRIPTION": "Proposals of the Midwest region from intervision group to cluster "
+    "decision to execution by DVV Midwest.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStateEnum": "workflows.agenda_item.ItemState",
+        "MeetingStateEnum": "workflows.meeting.MeetingState",
+        "ActionStateEnum": "workflows.action.ActionState",
+        "RatificationStateEnum": "workflows.ratification.RatificationState",
+        "BodyKindEnum": "backend.organisations.models.Body.Kind",
+        "ItemKindEnum": "backend.agenda.models.AgendaItem.Kind",
+    },
+}
+# Failed sign-ins (token or page) per account and per address before a pause.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 
 # --- The product -------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "midwest")

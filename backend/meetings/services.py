@@ -13,6 +13,7 @@ from backend.meetings.models import Attendance, Meeting
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.stateful import content_save
 
 
 def meeting_plan(
@@ -42,6 +43,32 @@ def meeting_plan(
         submission_deadline=submission_deadline,
         location=location,
     )
+
+
+def meeting_update(
+    meeting: Meeting, *, actor: Any, expected_version: int | None = None, **changes: Any
+) -> Meeting:
+    """Change a planned meeting's date, place or submission deadline."""
+    if not can.can_view_meeting(actor, meeting):
+        raise NotVisible()
+    if not can.can_run_meeting(actor, meeting):
+        raise NotPermitted()
+    if meeting.state != "planned":
+        raise NotPossible(_("Only a planned meeting can be changed."))
+    unknown = set(changes) - {"starts_at", "location", "submission_deadline"}
+    if unknown:
+        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
+    starts_at = changes.get("starts_at", meeting.starts_at)
+    deadline = changes.get("submission_deadline", meeting.submission_deadline)
+    reasons = []
+    if deadline > starts_at:
+        reasons.append(_("The submission deadline must be before the meeting starts."))
+    if "starts_at" in changes and starts_at <= timezone.now():
+        reasons.append(_("A meeting is planned in the future."))
+    if reasons:
+        raise GuardFailed(reasons)
+    content_save(meeting, changes, expected_version=expected_version)
+    return meeting
 
 
 def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: Any) -> Attendance:

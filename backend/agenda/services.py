@@ -1,0 +1,111 @@
+"""Writes about agenda items that are not state changes: drafting and editing content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.agenda.models import AgendaItem
+from backend.organisations.models import Body, Municipality
+from workflows import predicates as can
+from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.stateful import content_save
+
+CONTENT_FIELDS = (
+    "title",
+    "rationale",
+    "proposed_decision",
+    "kind",
+    "intervision_group",
+    "target_cluster",
+    "confidential",
+)
+
+
+def _check_bodies(region_id: int, group: Body, cluster: Body | None) -> None:
+    reasons = []
+    if group.region_id != region_id or group.kind != Body.Kind.INTERVISION_GROUP:
+        reasons.append(_("Choose an intervision group of your region."))
+    if cluster is not None and (
+        cluster.region_id != region_id or cluster.kind != Body.Kind.CLUSTER
+    ):
+        reasons.append(_("Choose a cluster of your region as target."))
+    if reasons:
+        raise GuardFailed(reasons)
+
+
+def _check_municipalities(region_id: int, municipalities: Iterable[Municipality]) -> None:
+    if any(m.region_id != region_id for m in municipalities):
+        raise GuardFailed([_("Choose municipalities of your region.")])
+
+
+def item_create(
+    *,
+    actor: Any,
+    title: str,
+    intervision_group: Body,
+    rationale: str = "",
+    proposed_decision: str = "",
+    kind: str = AgendaItem.Kind.DECISION,
+    target_cluster: Body | None = None,
+    municipalities: Iterable[Municipality] = (),
+    confidential: bool = False,
+) -> AgendaItem:
+    """Draft a new item in an intervision group the actor belongs to (or as coordinator)."""
+    municipalities = list(municipalities)
+    region_id = actor.region_id
+    if not actor.is_superuser:
+        _check_bodies(region_id, intervision_group, target_cluster)
+        _check_municipalities(region_id, municipalities)
+    draft = AgendaItem(author=actor, intervision_group=intervision_group)
+    if not (can.can_draft_item(actor, draft)):
+        raise NotPermitted(_("Only members of the intervision group draft its items."))
+    with transaction.atomic():
+        item = AgendaItem.objects.create(
+            title=title,
+            rationale=rationale,
+            proposed_decision=proposed_decision,
+            kind=kind,
+            author=actor,
+            intervision_group=intervision_group,
+            target_cluster=target_cluster,
+            confidential=confidential,
+        )
+        item.municipalities.set(municipalities)
+    return item
+
+
+def item_update(
+    item: AgendaItem,
+    *,
+    actor: Any,
+    expected_version: int | None = None,
+    municipalities: Iterable[Municipality] | None = None,
+    **changes: Any,
+) -> AgendaItem:
+    """Change an item's content: its author or group while draft, then a chair or the
+    coordinator, never after a decision. A stale `expected_version` is refused."""
+    if not can.can_view_item(actor, item):
+        raise NotVisible()
+    unknown = set(changes) - set(CONTENT_FIELDS)
+    if unknown:
+        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
+    if not can.can_edit_item_content(actor, item):
+        if item.state in can.DECIDED:
+            raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
+        raise NotPermitted(_("You may not change this item now."))
+    group = changes.get("intervision_group", item.intervision_group)
+    cluster = changes.get("target_cluster", item.target_cluster)
+    if not actor.is_superuser:
+        _check_bodies(item.region_id, group, cluster)
+        if municipalities is not None:
+            municipalities = list(municipalities)
+            _check_municipalities(item.region_id, municipalities)
+    with transaction.atomic():
+        content_save(item, changes, expected_version=expected_version, also_update=["updated_at"])
+        if municipalities is not None:
+            item.municipalities.set(municipalities)
+    return item

@@ -1,0 +1,61 @@
+"""One shape for every error answer: `{"detail": ..., "reasons": [...]}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from backend.audit.services import TooManyFailures
+from workflows.errors import GuardFailed, TransitionError
+
+
+def _flatten(errors: Any, prefix: str = "") -> list[str]:
+    """Return DRF validation errors as readable sentences, `field: message`."""
+    if isinstance(errors, dict):
+        out: list[str] = []
+        for key, value in errors.items():
+            name = key if key != "non_field_errors" else ""
+            out += _flatten(value, f"{prefix}{name}: " if name else prefix)
+        return out
+    if isinstance(errors, list):
+        return [line for error in errors for line in _flatten(error, prefix)]
+    return [f"{prefix}{errors}"]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map workflow refusals, validation errors and a busy database to clear answers."""
+    if isinstance(exc, TransitionError):
+        data: dict[str, Any] = {"detail": str(exc.message), "code": exc.code}
+        if isinstance(exc, GuardFailed):
+            data["reasons"] = [str(reason) for reason in exc.reasons]
+        return Response(data, status=exc.status)
+    if isinstance(exc, TooManyFailures):
+        return Response(
+            {"detail": _("Too many failed sign-ins. Try again later."), "code": "throttled"},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        return Response(
+            {"detail": _("The database is busy. Try again in a moment."), "code": "busy"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "1"},
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": _("The input is not valid."),
+            "code": "invalid",
+            "reasons": _flatten(response.data),
+        }
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+    return response

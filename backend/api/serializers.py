@@ -1,0 +1,354 @@
+"""Representations of the API (DOMAIN.md §5): references are written as ids and read
+with their id, nested where a person needs to read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from backend.agenda.models import AgendaItem, Decision, Vote
+from backend.audit.models import TransitionLog
+from backend.followup.models import Action, Ratification
+from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.organisations.models import (
+    Body,
+    Coalition,
+    Membership,
+    Municipality,
+    Person,
+    Region,
+    Service,
+)
+from workflows.engine import available_transitions
+
+MAX_TEXT = 20000
+
+
+class PersonRefSerializer(serializers.ModelSerializer[Person]):
+    full_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "username", "full_name"]
+
+    def get_full_name(self, person: Person) -> str:
+        return person.get_full_name() or person.username
+
+
+class RegionSerializer(serializers.ModelSerializer[Region]):
+    class Meta:
+        model = Region
+        fields = ["id", "name", "slug"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "slug", "region"]
+
+
+class MunicipalityRefSerializer(serializers.ModelSerializer[Municipality]):
+    class Meta:
+        model = Municipality
+        fields = ["id", "name"]
+
+
+class BodyRefSerializer(serializers.ModelSerializer[Body]):
+    class Meta:
+        model = Body
+        fields = ["id", "kind", "name", "code"]
+
+
+class BodySerializer(serializers.ModelSerializer[Body]):
+    class Meta:
+        model = Body
+        fields = ["id", "kind", "name", "code", "prepares_for", "quorum", "region"]
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    body = BodyRefSerializer()
+    person = PersonRefSerializer()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "body", "person", "municipality", "role", "start_date", "end_date"]
+
+
+class ServiceSerializer(serializers.ModelSerializer[Service]):
+    class Meta:
+        model = Service
+        fields = ["id", "name", "code", "municipalities", "region"]
+
+
+class CoalitionSerializer(serializers.ModelSerializer[Coalition]):
+    class Meta:
+        model = Coalition
+        fields = ["id", "name", "municipalities", "region"]
+
+
+class StatefulSerializer(serializers.ModelSerializer[Any]):
+    """Adds `state`, `version` and the transitions the caller may fire now."""
+
+    state = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text=str(_("The version you edited; a stale one is refused with 409.")),
+    )
+    available_transitions = serializers.SerializerMethodField()
+
+    def get_available_transitions(self, obj: Any) -> list[str]:
+        return available_transitions(obj, self.context["request"].user)
+
+
+class AgendaItemSerializer(StatefulSerializer):
+    title = serializers.CharField(max_length=250)
+    rationale = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    proposed_decision = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    author = PersonRefSerializer(read_only=True)
+    meeting = serializers.SerializerMethodField()
+    decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "title",
+            "rationale",
+            "proposed_decision",
+            "kind",
+            "intervision_group",
+            "target_cluster",
+            "municipalities",
+            "confidential",
+            "author",
+            "state",
+            "version",
+            "available_transitions",
+            "meeting",
+            "decision",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_meeting(self, item: AgendaItem) -> int | None:
+        """The meeting on whose agenda the item waits for an outcome."""
+        pending = [e for e in item.entries.all() if e.outcome == AgendaEntry.Outcome.PENDING]
+        return pending[0].meeting_id if pending else None
+
+
+class AgendaEntrySerializer(serializers.ModelSerializer[AgendaEntry]):
+    class Meta:
+        model = AgendaEntry
+        fields = ["id", "position", "item", "session", "urgent", "outcome"]
+
+
+class MeetingSerializer(StatefulSerializer):
+    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    entries = AgendaEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "body",
+            "starts_at",
+            "location",
+            "submission_deadline",
+            "state",
+            "version",
+            "available_transitions",
+            "entries",
+        ]
+
+
+class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "person", "status", "municipality", "recorded_at"]
+        read_only_fields = ["municipality", "recorded_at"]
+
+
+class VoteSerializer(serializers.ModelSerializer[Vote]):
+    class Meta:
+        model = Vote
+        fields = ["municipality", "vote"]
+
+
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    votes = VoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "item",
+            "meeting",
+            "body",
+            "number",
+            "outcome",
+            "text",
+            "consensus",
+            "votes",
+            "municipalities",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ActionSerializer(StatefulSerializer):
+    title = serializers.CharField(max_length=250)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "item",
+            "title",
+            "description",
+            "assignee",
+            "service",
+            "due_date",
+            "state",
+            "version",
+            "available_transitions",
+            "blocked_reason",
+            "overdue",
+            "created_at",
+        ]
+        read_only_fields = ["blocked_reason", "created_at"]
+
+
+class RatificationSerializer(StatefulSerializer):
+    version = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Ratification
+        fields = [
+            "id",
+            "decision",
+            "municipality",
+            "state",
+            "version",
+            "available_transitions",
+            "date",
+            "deciding_body",
+            "reference",
+            "reason",
+        ]
+        read_only_fields = [
+            "decision",
+            "municipality",
+            "date",
+            "deciding_body",
+            "reference",
+            "reason",
+        ]
+
+
+class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TransitionLog
+        fields = ["id", "transition", "source", "target", "actor", "at", "comment", "params"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "username": {"type": "string"}},
+        }
+    )
+    def get_actor(self, log: TransitionLog) -> dict[str, Any] | None:
+        if log.actor is None:
+            return None
+        return {"id": log.actor.pk, "username": log.actor.username}
+
+
+class TransitionRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The parameters of a transition (e.g. `meeting` for schedule) and an optional comment."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+
+    class Meta:
+        ref_name = "TransitionRequest"
+
+
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()
+
+
+class MeMembershipSerializer(serializers.ModelSerializer[Membership]):
+    body = BodyRefSerializer()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "body", "municipality", "role", "start_date", "end_date"]
+
+
+class MeSerializer(serializers.ModelSerializer[Person]):
+    full_name = serializers.SerializerMethodField()
+    municipality = MunicipalityRefSerializer(allow_null=True)
+    region = RegionSerializer(allow_null=True)
+    memberships = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "function",
+            "organisation",
+            "municipality",
+            "region",
+            "service",
+            "memberships",
+            "roles",
+        ]
+
+    def get_full_name(self, person: Person) -> str:
+        return person.get_full_name() or person.username
+
+    @extend_schema_field(MeMembershipSerializer(many=True))
+    def get_memberships(self, person: Person) -> list[dict[str, Any]]:
+        memberships = (
+            Membership.objects.active().filter(person=person).select_related("body", "municipality")
+        )
+        return MeMembershipSerializer(memberships, many=True).data  # type: ignore[return-value]
+
+    def get_roles(self, person: Person) -> list[str]:
+        """Derived roles: coordinator, administrator, dvv_staff, general_director, and
+        `<role>:<body code>` for every membership (e.g. chair:CL-RUIMTE)."""
+        roles = set()
+        if person.is_coordinator:
+            roles.add("coordinator")
+        if person.is_superuser:
+            roles.add("administrator")
+        if person.service_id:
+            roles.add("dvv_staff")
+        if person.function == Person.Function.GENERAL_DIRECTOR:
+            roles.add("general_director")
+        for role, code in (
+            Membership.objects.active().filter(person=person).values_list("role", "body__code")
+        ):
+            roles.add(f"{role}:{code}")
+        return sorted(roles)

@@ -1,0 +1,376 @@
+"""The API under /api/v1/: thin views that parse, call the services or the workflow
+entry point, and answer. Visibility comes from the selectors, so an object a person
+may not see is 404 everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.agenda.selectors import decisions_visible_to, items_visible_to
+from backend.agenda.services import item_create, item_update
+from backend.api import filters
+from backend.api import serializers as s
+from backend.api.schema import ErrorSerializer
+from backend.audit.models import TransitionLog
+from backend.audit.services import sign_in
+from backend.followup.selectors import actions_visible_to, ratifications_visible_to
+from backend.followup.services import action_create, action_update
+from backend.meetings.selectors import meetings_visible_to
+from backend.meetings.services import attendance_record, meeting_plan, meeting_update
+from backend.organisations.models import Body, Coalition, Membership, Municipality, Region, Service
+from workflows.engine import fire
+
+
+def in_region(queryset: QuerySet[Any], user: Any, path: str = "region") -> QuerySet[Any]:
+    """Return the rows of the person's region (all of them for an administrator)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if user.region_id is None:
+        return queryset.none()
+    return queryset.filter(**{path: user.region_id})
+
+
+class RegionScopedRelationsMixin:
+    """Let related ids resolve only within the caller's region."""
+
+    REGION_PATHS = {
+        "Body": "region",
+        "Municipality": "region",
+        "Person": "region",
+        "Service": "region",
+        "Meeting": "body__region",
+        "AgendaItem": "intervision_group__region",
+    }
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        serializer = super().get_serializer(*args, **kwargs)  # type: ignore[misc]
+        user = self.request.user  # type: ignore[attr-defined]
+        for field in getattr(serializer, "fields", {}).values():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if queryset is None:
+                continue
+            path = self.REGION_PATHS.get(queryset.model.__name__)
+            if path:
+                relation.queryset = in_region(queryset, user, path)
+        return serializer
+
+
+class StatefulViewSetMixin:
+    """`POST …/{id}/transitions/<name>/` and `GET …/{id}/history/` for a stateful object."""
+
+    @extend_schema(request=s.TransitionRequestSerializer, summary="Fire a transition")
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]+)")
+    def transitions(self, request: Request, pk: str | None = None, name: str = "") -> Response:
+        obj = self.get_object()  # type: ignore[attr-defined]
+        if not isinstance(request.data, dict):
+            raise ValidationError(
+                {"non_field_errors": [_("Send the parameters as a JSON object.")]}
+            )
+        params = dict(request.data)
+        comment = params.pop("comment", "")
+        if comment is None:
+            comment = ""
+        fire(obj, name, actor=request.user, comment=comment, params=params)
+        fresh = self.get_queryset().get(pk=obj.pk)  # type: ignore[attr-defined]
+        return Response(self.get_serializer(fresh).data)  # type: ignore[attr-defined]
+
+    @extend_schema(responses=s.HistorySerializer(many=True), summary="The history, oldest first")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        obj = self.get_object()  # type: ignore[attr-defined]
+        logs = TransitionLog.objects.for_object(obj).select_related("actor")
+        return Response(s.HistorySerializer(logs, many=True).data)
+
+
+def version_of(data: dict[str, Any]) -> int | None:
+    return data.pop("version", None)
+
+
+# --- Organisation (read only) -----------------------------------------------------------
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.RegionSerializer
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return in_region(Region.objects.all(), self.request.user, "pk")
+
+
+class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.MunicipalitySerializer
+    filterset_fields = ["coalitions"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[Municipality]:
+        return in_region(Municipality.objects.all(), self.request.user)
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.BodySerializer
+    filterset_class = filters.BodyFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code", "id"]
+    ordering = ["kind", "name"]
+
+    def get_queryset(self) -> QuerySet[Body]:
+        return in_region(Body.objects.all(), self.request.user)
+
+
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.MembershipSerializer
+    filterset_class = filters.MembershipFilter
+    ordering_fields = ["id", "start_date"]
+    ordering = ["body__name", "role", "person__last_name", "id"]
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return in_region(
+            Membership.objects.select_related("body", "person", "municipality"),
+            self.request.user,
+            "body__region",
+        )
+
+
+class ServiceViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.ServiceSerializer
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[Service]:
+        return in_region(Service.objects.prefetch_related("municipalities"), self.request.user)
+
+
+class CoalitionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.CoalitionSerializer
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[Coalition]:
+        return in_region(Coalition.objects.prefetch_related("municipalities"), self.request.user)
+
+
+# --- What moves ----------------------------------------------------------------------------
+
+
+class AgendaItemViewSet(
+    RegionScopedRelationsMixin,
+    StatefulViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
+):
+    serializer_class = s.AgendaItemSerializer
+    filterset_class = filters.AgendaItemFilter
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "updated_at", "title", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            items_visible_to(self.request.user)
+            .select_related("author", "intervision_group", "target_cluster", "decision")
+            .prefetch_related("municipalities", "entries__meeting")
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = item_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        expected = version_of(data)
+        municipalities = data.pop("municipalities", None)
+        item_update(
+            serializer.instance,
+            actor=self.request.user,
+            expected_version=expected,
+            municipalities=municipalities,
+            **data,
+        )
+
+
+class MeetingViewSet(
+    RegionScopedRelationsMixin,
+    StatefulViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
+):
+    serializer_class = s.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    ordering_fields = ["starts_at", "id"]
+    ordering = ["-starts_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            meetings_visible_to(self.request.user)
+            .select_related("body")
+            .prefetch_related("entries")
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = meeting_plan(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        expected = version_of(data)
+        if "body" in data and data.pop("body") != serializer.instance.body:
+            raise ValidationError({"body": [_("A meeting stays with its body.")]})
+        meeting_update(
+            serializer.instance, actor=self.request.user, expected_version=expected, **data
+        )
+
+    @extend_schema(
+        methods=["GET"], responses=s.AttendanceSerializer(many=True), summary="The attendance"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.AttendanceSerializer,
+        responses=s.AttendanceSerializer,
+        summary="Record one person's attendance",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=s.AttendanceSerializer,
+    )
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()
+        if request.method == "GET":
+            rows = meeting.attendances.order_by("person__last_name", "id")
+            return Response(s.AttendanceSerializer(rows, many=True).data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = attendance_record(
+            meeting=meeting,
+            person=serializer.validated_data["person"],
+            status=serializer.validated_data["status"],
+            actor=request.user,
+        )
+        return Response(s.AttendanceSerializer(row).data)
+
+
+class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.DecisionSerializer
+    filterset_class = filters.DecisionFilter
+    search_fields = ["number", "item__title"]
+    ordering_fields = ["decided_at", "number", "id"]
+    ordering = ["-decided_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return decisions_visible_to(self.request.user).prefetch_related("votes", "municipalities")
+
+
+class ActionViewSet(
+    RegionScopedRelationsMixin,
+    StatefulViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
+):
+    serializer_class = s.ActionSerializer
+    filterset_class = filters.ActionFilter
+    search_fields = ["title", "item__title"]
+    ordering_fields = ["due_date", "created_at", "id"]
+    ordering = ["due_date", "id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            actions_visible_to(self.request.user)
+            .select_related("item__intervision_group")
+            .prefetch_related("item__entries__meeting")
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = action_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        expected = version_of(data)
+        if "item" in data and data.pop("item") != serializer.instance.item:
+            raise ValidationError({"item": [_("An action stays with its item.")]})
+        action_update(
+            serializer.instance, actor=self.request.user, expected_version=expected, **data
+        )
+
+
+class RatificationViewSet(StatefulViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = s.RatificationSerializer
+    filterset_class = filters.RatificationFilter
+    ordering_fields = ["id", "decision", "municipality"]
+    ordering = ["-decision__decided_at", "municipality__name", "id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            ratifications_visible_to(self.request.user)
+            .select_related("decision__item__intervision_group", "municipality")
+            .prefetch_related("decision__item__entries__meeting")
+        )
+
+
+# --- The caller -------------------------------------------------------------------------------
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.MeSerializer, summary="Who am I: memberships and roles")
+    def get(self, request: Request) -> Response:
+        person = (
+            type(request.user)
+            .objects.select_related("municipality", "region")
+            .get(pk=request.user.pk)
+        )
+        return Response(s.MeSerializer(person).data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={
+            200: s.TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many failed sign-ins."),
+        },
+        auth=[],
+        summary="Get a token",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = sign_in(
+            request._request,
+            serializer.validated_data["username"],
+            serializer.validated_data["password"],
+        )
+        if person is None:
+            raise ValidationError({"non_field_errors": [_("The username or password is wrong.")]})
+        token, _created = Token.objects.get_or_create(user=person)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)

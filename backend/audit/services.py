@@ -1,0 +1,56 @@
+"""Sign-in with a pause after repeated failures, per account and per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from backend.audit.models import LoginFailure
+
+
+class TooManyFailures(Exception):
+    """Sign-in is paused for this account or address; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(retry_after)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """Return the address of the client (the proxy puts the client first, when trusted)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sign_in(request: HttpRequest, username: str, password: str) -> Any | None:
+    """Return the person for these credentials, or None; record failures.
+
+    After LOGIN_FAILURE_LIMIT failures within the window, for the account or the
+    address, refuse with TooManyFailures without checking the password. Successful
+    sign-ins are never counted, so a busy client that knows its password is never paused.
+    """
+    address = client_address(request)
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    since = timezone.now() - window
+    recent = LoginFailure.objects.filter(at__gte=since)
+    for lookup in (Q(username__iexact=username), Q(address=address) if address else None):
+        if lookup is None:
+            continue
+        failures = recent.filter(lookup).order_by("-at")
+        if failures.count() >= settings.LOGIN_FAILURE_LIMIT:
+            oldest = failures[settings.LOGIN_FAILURE_LIMIT - 1].at
+            retry = int((oldest + window - timezone.now()).total_seconds()) + 1
+            raise TooManyFailures(max(retry, 1))
+    person = authenticate(request, username=username, password=password)
+    if person is None:
+        LoginFailure.objects.create(username=username[:150], address=address)
+    return person

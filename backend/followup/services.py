@@ -1,0 +1,82 @@
+"""Writes about actions that are not state changes: creating and editing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from backend.agenda.models import AgendaItem
+from backend.followup.models import Action
+from backend.organisations.models import Person, Service
+from workflows import predicates as can
+from workflows.action import ActionState
+from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.stateful import content_save
+
+FOLLOWED_UP = ("approved", "in_execution")
+
+
+def _check_owner(region_id: int, assignee: Person | None, service: Service | None) -> None:
+    reasons = []
+    if assignee is None and service is None:
+        reasons.append(_("An action needs an assignee or a service."))
+    if assignee is not None and assignee.region_id != region_id:
+        reasons.append(_("Choose an assignee of your region."))
+    if service is not None and service.region_id != region_id:
+        reasons.append(_("Choose a service of your region."))
+    if reasons:
+        raise GuardFailed(reasons)
+
+
+def action_create(
+    *,
+    actor: Any,
+    item: AgendaItem,
+    title: str,
+    due_date: dt.date,
+    description: str = "",
+    assignee: Person | None = None,
+    service: Service | None = None,
+) -> Action:
+    """Create a follow-up action on an approved item (by the coordinator)."""
+    if not can.can_view_item(actor, item):
+        raise NotVisible()
+    probe = Action(item=item)
+    if not can.can_manage_action(actor, probe):
+        raise NotPermitted(_("Only the coordinator creates actions."))
+    if item.state not in FOLLOWED_UP:
+        raise NotPossible(_("Actions follow an approved item."))
+    _check_owner(item.region_id, assignee, service)
+    return Action.objects.create(
+        item=item,
+        title=title,
+        description=description,
+        assignee=assignee,
+        service=service,
+        due_date=due_date,
+    )
+
+
+def action_update(
+    action: Action, *, actor: Any, expected_version: int | None = None, **changes: Any
+) -> Action:
+    """Change an unfinished action's content (by the coordinator)."""
+    if not can.can_view_action(actor, action):
+        raise NotVisible()
+    if not can.can_manage_action(actor, action):
+        raise NotPermitted(_("Only the coordinator changes actions."))
+    if action.state not in ActionState.unfinished():
+        raise NotPossible(_("A finished action can no longer be changed."))
+    allowed = {"title", "description", "assignee", "service", "due_date"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
+    _check_owner(
+        action.region_id,
+        changes.get("assignee", action.assignee),
+        changes.get("service", action.service),
+    )
+    content_save(action, changes, expected_version=expected_version)
+    return action
