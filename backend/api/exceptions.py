@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import OperationalError
+from django.db import DataError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,6 +42,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(exc.retry_after)},
         )
+    if isinstance(exc, OverflowError | DataError):
+        # An id or number beyond what the database stores (SQLite raises OverflowError,
+        # PostgreSQL a DataError): the input is wrong, not the server.
+        return Response(
+            {
+                "detail": _("The input is not valid."),
+                "code": "invalid",
+                "reasons": [_("A number is out of range.")],
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, OperationalError) and "locked" in str(exc):
         return Response(
             {"detail": _("The database is busy. Try again in a moment."), "code": "busy"},
@@ -59,3 +72,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer a path that matches nothing: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception or Http404())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer an unexpected error: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Something went wrong on our side."), "code": "server_error"},
+            status=500,
+        )
+    return defaults.server_error(request)

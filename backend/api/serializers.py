@@ -23,6 +23,7 @@ from backend.organisations.models import (
     Service,
 )
 from workflows.engine import available_transitions
+from workflows.ratification import DecidingBody
 
 MAX_TEXT = 20000
 
@@ -230,6 +231,9 @@ class ActionSerializer(StatefulSerializer):
 
 class RatificationSerializer(StatefulSerializer):
     version = serializers.IntegerField(read_only=True)
+    deciding_body = serializers.ChoiceField(
+        choices=DecidingBody.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Ratification
@@ -328,12 +332,20 @@ class MeSerializer(serializers.ModelSerializer[Person]):
     def get_full_name(self, person: Person) -> str:
         return person.get_full_name() or person.username
 
+    def _memberships(self, person: Person) -> list[Membership]:
+        """The person's memberships today, read once for both fields."""
+        if not hasattr(self, "_active_memberships"):
+            self._active_memberships = list(
+                Membership.objects.active()
+                .filter(person=person)
+                .select_related("body", "municipality")
+            )
+        return self._active_memberships
+
     @extend_schema_field(MeMembershipSerializer(many=True))
     def get_memberships(self, person: Person) -> list[dict[str, Any]]:
-        memberships = (
-            Membership.objects.active().filter(person=person).select_related("body", "municipality")
-        )
-        return MeMembershipSerializer(memberships, many=True).data  # type: ignore[return-value]
+        data = MeMembershipSerializer(self._memberships(person), many=True).data
+        return data  # type: ignore[return-value]
 
     def get_roles(self, person: Person) -> list[str]:
         """Derived roles: coordinator, administrator, dvv_staff, general_director, and
@@ -347,8 +359,6 @@ class MeSerializer(serializers.ModelSerializer[Person]):
             roles.add("dvv_staff")
         if person.function == Person.Function.GENERAL_DIRECTOR:
             roles.add("general_director")
-        for role, code in (
-            Membership.objects.active().filter(person=person).values_list("role", "body__code")
-        ):
-            roles.add(f"{role}:{code}")
+        for membership in self._memberships(person):
+            roles.add(f"{membership.role}:{membership.body.code}")
         return sorted(roles)
