@@ -33,6 +33,8 @@ from workflows.machine import Firing, Machine, Step
 from workflows.params import as_json, only
 from workflows.stateful import lock_unchanged
 
+MAX_COMMENT = 20000
+
 transition_committed = Signal()
 """Sent after a transition's transaction commits, with `sender` (the model) and `firing`."""
 
@@ -84,6 +86,10 @@ def fire(
         raise UnknownTransition()
     if not isinstance(comment, str):
         raise GuardFailed([_("The comment must be a text.")])
+    if len(comment) > MAX_COMMENT:
+        raise GuardFailed(
+            [_("The comment is too long (at most %(n)d characters).") % {"n": MAX_COMMENT}]
+        )
     with _restoring(obj), transaction.atomic():
         lock_unchanged(obj)
         method = getattr(obj, name)

@@ -56,8 +56,10 @@ def content_save(
     """Write content changes to a stateful object unless someone changed it meanwhile.
 
     `expected_version` is the version the client edited (its copy's by default); the
-    version grows with the change.
+    version grows with the change. Nothing to change is not a change.
     """
+    if not changes and not also_update:
+        return
     with transaction.atomic():
         lock_unchanged(obj, expected_version)
         for name, value in changes.items():

@@ -105,7 +105,13 @@ def item_update(
             municipalities = list(municipalities)
             _check_municipalities(item.region_id, municipalities)
     with transaction.atomic():
-        content_save(item, changes, expected_version=expected_version, also_update=["updated_at"])
+        touched = bool(changes) or municipalities is not None
+        content_save(
+            item,
+            changes,
+            expected_version=expected_version,
+            also_update=["updated_at"] if touched else [],
+        )
         if municipalities is not None:
             item.municipalities.set(municipalities)
     return item

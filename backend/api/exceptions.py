@@ -71,6 +71,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            response.data["reasons"] = [str(detail)]
     return response
 
 
@@ -79,6 +81,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception or Http404())
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer a request Django refused before any view (e.g. a body over the size limit)."""
+    if request.path.startswith("/api/"):
+        reason = _("The request is too large or malformed.")
+        return JsonResponse(
+            {"detail": _("The input is not valid."), "code": "bad_request", "reasons": [reason]},
+            status=400,
+        )
+    return defaults.bad_request(request, exception or Exception())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,54 +14,76 @@ from rest_framework.exceptions import ValidationError
 from backend.agenda.models import AgendaItem, Decision
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
-from backend.organisations.models import Body, Membership
+from backend.organisations.models import Body, Membership, Municipality
 from workflows.action import ActionState
 
 
+class IdFilter(filters.NumberFilter):
+    """Filter on an id: a whole number, never looked up, so an id the caller may not see
+    answers exactly like one that does not exist (an empty list)."""
+
+    field_class = forms.IntegerField
+
+
 class BodyFilter(filters.FilterSet):
+    prepares_for = IdFilter()
+
     class Meta:
         model = Body
-        fields = ["kind", "prepares_for"]
+        fields = ["kind"]
 
 
 class MembershipFilter(filters.FilterSet):
+    body = IdFilter()
+    person = IdFilter()
+    municipality = IdFilter()
+
     class Meta:
         model = Membership
-        fields = ["body", "person", "role", "municipality"]
+        fields = ["role"]
 
 
 class MeetingFilter(filters.FilterSet):
     starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    body = IdFilter()
 
     class Meta:
         model = Meeting
-        fields = ["body", "state"]
+        fields = ["state"]
 
 
 class AgendaItemFilter(filters.FilterSet):
-    meeting = filters.NumberFilter(field_name="entries__meeting", distinct=True)
-    municipality = filters.NumberFilter(field_name="municipalities", distinct=True)
+    meeting = IdFilter(field_name="entries__meeting", distinct=True)
+    municipality = IdFilter(field_name="municipalities", distinct=True)
+    intervision_group = IdFilter()
+    target_cluster = IdFilter()
 
     class Meta:
         model = AgendaItem
-        fields = ["state", "kind", "intervision_group", "target_cluster", "confidential"]
+        fields = ["state", "kind", "confidential"]
 
 
 class DecisionFilter(filters.FilterSet):
+    meeting = IdFilter()
+    item = IdFilter()
+    body = IdFilter()
+
     class Meta:
         model = Decision
-        fields = ["meeting", "item", "body", "outcome"]
+        fields = ["outcome"]
 
 
 class ActionFilter(filters.FilterSet):
     assignee = filters.CharFilter(method="filter_assignee", help_text="A person id, or `me`.")
     overdue = filters.BooleanFilter(method="filter_overdue")
     due_before = filters.DateFilter(field_name="due_date", lookup_expr="lt")
+    item = IdFilter()
+    service = IdFilter()
 
     class Meta:
         model = Action
-        fields = ["item", "state", "service"]
+        fields = ["state"]
 
     def filter_assignee(self, queryset: QuerySet[Action], name: str, value: str) -> Any:
         if value == "me":
@@ -77,11 +100,21 @@ class ActionFilter(filters.FilterSet):
 
 
 class RatificationFilter(filters.FilterSet):
-    body = filters.NumberFilter(field_name="decision__body")
-    coalition = filters.NumberFilter(field_name="municipality__coalitions", distinct=True)
+    body = IdFilter(field_name="decision__body")
+    coalition = IdFilter(field_name="municipality__coalitions", distinct=True)
+    decision = IdFilter()
+    municipality = IdFilter()
     decided_after = filters.IsoDateTimeFilter(field_name="decision__decided_at", lookup_expr="gte")
     decided_before = filters.IsoDateTimeFilter(field_name="decision__decided_at", lookup_expr="lt")
 
     class Meta:
         model = Ratification
-        fields = ["decision", "municipality", "state"]
+        fields = ["state"]
+
+
+class MunicipalityFilter(filters.FilterSet):
+    coalition = IdFilter(field_name="coalitions")
+
+    class Meta:
+        model = Municipality
+        fields: list[str] = []

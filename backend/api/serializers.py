@@ -28,6 +28,15 @@ from workflows.ratification import DecidingBody
 MAX_TEXT = 20000
 
 
+class TextField(serializers.CharField):
+    """A text that must arrive as a JSON string: 12345 is not a title."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PersonRefSerializer(serializers.ModelSerializer[Person]):
     full_name = serializers.SerializerMethodField()
 
@@ -106,9 +115,9 @@ class StatefulSerializer(serializers.ModelSerializer[Any]):
 
 
 class AgendaItemSerializer(StatefulSerializer):
-    title = serializers.CharField(max_length=250)
-    rationale = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
-    proposed_decision = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    title = TextField(max_length=250)
+    rationale = TextField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    proposed_decision = TextField(allow_blank=True, required=False, max_length=MAX_TEXT)
     author = PersonRefSerializer(read_only=True)
     meeting = serializers.SerializerMethodField()
     decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -150,7 +159,7 @@ class AgendaEntrySerializer(serializers.ModelSerializer[AgendaEntry]):
 
 
 class MeetingSerializer(StatefulSerializer):
-    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    location = TextField(max_length=200, allow_blank=True, required=False)
     entries = AgendaEntrySerializer(many=True, read_only=True)
 
     class Meta:
@@ -205,8 +214,8 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 
 
 class ActionSerializer(StatefulSerializer):
-    title = serializers.CharField(max_length=250)
-    description = serializers.CharField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    title = TextField(max_length=250)
+    description = TextField(allow_blank=True, required=False, max_length=MAX_TEXT)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
@@ -282,15 +291,15 @@ class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
 class TransitionRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """The parameters of a transition (e.g. `meeting` for schedule) and an optional comment."""
 
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+    comment = TextField(required=False, allow_blank=True, max_length=MAX_TEXT)
 
     class Meta:
         ref_name = "TransitionRequest"
 
 
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    username = TextField(max_length=150)
+    password = TextField(max_length=4096, trim_whitespace=False)
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -115,7 +115,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = s.MunicipalitySerializer
-    filterset_fields = ["coalitions"]
+    filterset_class = filters.MunicipalityFilter
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
     ordering = ["name"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+handler400 = "backend.api.exceptions.bad_request"
 handler404 = "backend.api.exceptions.not_found"
 handler500 = "backend.api.exceptions.server_error"
 
