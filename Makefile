@@ -16,11 +16,13 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
 	touch $@
 
-## make run: install, migrate, load the demo region and serve it on http://127.0.0.1:8000
+## make run: install, migrate, load the demo region, serve it on http://127.0.0.1:8000
+## with the reminder worker (Ctrl+C stops both)
 run: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/python manage.py setup_schedules
+	DEBUG=1 $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 ## make test: install what the tests need and run them (DATABASE_URL picks the database)
 test: $(INSTALLED)

@@ -87,7 +87,12 @@ class World:
 
 def person(username: str, region: Region | None, **fields: Any) -> Person:
     return Person.objects.create_user(
-        username=username, password="pw", region=region, first_name=username.title(), **fields
+        username=username,
+        password="pw",
+        region=region,
+        first_name=username.title(),
+        email=f"{username}@example.invalid",
+        **fields,
     )
 
 

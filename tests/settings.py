@@ -24,3 +24,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests call the reminder machinery themselves; a transition does not queue a run.
+REMINDERS_WAKE_ON_TRANSITION = False

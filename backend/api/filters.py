@@ -9,20 +9,31 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from backend.organisations.models import Body, Membership, Municipality
+from backend.reminders.models import Notification
 from workflows.action import ActionState
+
+
+class IdField(forms.IntegerField):
+    """An id as the database stores it: a positive 64-bit whole number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class IdFilter(filters.NumberFilter):
     """Filter on an id: a whole number, never looked up, so an id the caller may not see
     answers exactly like one that does not exist (an empty list)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class BodyFilter(filters.FilterSet):
@@ -88,9 +99,12 @@ class ActionFilter(filters.FilterSet):
     def filter_assignee(self, queryset: QuerySet[Action], name: str, value: str) -> Any:
         if value == "me":
             return queryset.filter(assignee=self.request.user.pk)
-        if not value.isdigit():
-            raise ValidationError({"assignee": [_("Give a person id or me.")]})
-        return queryset.filter(assignee=int(value))
+        field = IdField()
+        try:
+            person = field.clean(value)
+        except forms.ValidationError:
+            raise ValidationError({"assignee": [_("Give a person id or me.")]}) from None
+        return queryset.filter(assignee=person)
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None) -> Any:
         if value is None:
@@ -118,3 +132,20 @@ class MunicipalityFilter(filters.FilterSet):
     class Meta:
         model = Municipality
         fields: list[str] = []
+
+
+class MatrixFilter(serializers.Serializer):  # type: ignore[type-arg]
+    """The filters of the ratification matrix."""
+
+    body = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    coalition = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    decided_after = serializers.DateTimeField(required=False)
+    decided_before = serializers.DateTimeField(required=False)
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["kind"]

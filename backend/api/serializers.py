@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.audit.models import TransitionLog
-from backend.followup.models import Action, Ratification
+from backend.followup.models import Action, ActionNote, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.organisations.models import (
     Body,
@@ -22,6 +22,8 @@ from backend.organisations.models import (
     Region,
     Service,
 )
+from backend.reminders.delivery import describe
+from backend.reminders.models import Notification
 from workflows.engine import available_transitions
 from workflows.ratification import DecidingBody
 
@@ -371,3 +373,66 @@ class MeSerializer(serializers.ModelSerializer[Person]):
         for membership in self._memberships(person):
             roles.add(f"{membership.role}:{membership.body.code}")
         return sorted(roles)
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    text = serializers.SerializerMethodField()
+    subject_type = serializers.CharField(source="content_type.model", read_only=True)
+    subject_id = serializers.CharField(source="object_id", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "subject_type",
+            "subject_id",
+            "text",
+            "due_at",
+            "sent_at",
+            "read_at",
+        ]
+        read_only_fields = fields
+
+    def get_text(self, notification: Notification) -> str:
+        return describe(notification)
+
+
+class UnreadCountSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    unread = serializers.IntegerField()
+
+
+class ReadRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=1000,
+        help_text="The notifications to mark read; all of yours when left out.",
+    )
+
+
+class ActionNoteSerializer(serializers.ModelSerializer[ActionNote]):
+    text = TextField(max_length=MAX_TEXT)
+    author = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = ActionNote
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MatrixRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    decision = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.IntegerField()
+    decided_at = serializers.DateTimeField()
+    cells = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text="Per municipality id: the ratification's state, or null when not concerned.",
+    )
+
+
+class MatrixSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    municipalities = MunicipalityRefSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)

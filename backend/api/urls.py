@@ -19,6 +19,7 @@ router.register("agenda-items", views.AgendaItemViewSet, basename="agendaitem")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("ratifications", views.RatificationViewSet, basename="ratification")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

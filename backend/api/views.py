@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,11 +26,17 @@ from backend.api import serializers as s
 from backend.api.schema import ErrorSerializer
 from backend.audit.models import TransitionLog
 from backend.audit.services import sign_in
-from backend.followup.selectors import actions_visible_to, ratifications_visible_to
-from backend.followup.services import action_create, action_update
+from backend.followup.selectors import (
+    actions_visible_to,
+    ratification_matrix,
+    ratifications_visible_to,
+)
+from backend.followup.services import action_create, action_note_add, action_update
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.services import attendance_record, meeting_plan, meeting_update
 from backend.organisations.models import Body, Coalition, Membership, Municipality, Region, Service
+from backend.reminders.models import Notification
+from backend.reminders.services import mark_read
 from workflows.engine import fire
 
 
@@ -308,6 +315,32 @@ class ActionViewSet(
         data.pop("version", None)
         serializer.instance = action_create(actor=self.request.user, **data)
 
+    @extend_schema(
+        methods=["GET"], responses=s.ActionNoteSerializer(many=True), summary="Progress notes"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.ActionNoteSerializer,
+        responses={201: s.ActionNoteSerializer},
+        summary="Add a progress note",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=s.ActionNoteSerializer,
+    )
+    def notes(self, request: Request, pk: str | None = None) -> Response:
+        obj = self.get_object()
+        if request.method == "GET":
+            notes = obj.notes.select_related("author")
+            return Response(s.ActionNoteSerializer(notes, many=True).data)
+        serializer = s.ActionNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = action_note_add(obj, actor=request.user, text=serializer.validated_data["text"])
+        return Response(s.ActionNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         expected = version_of(data)
@@ -330,6 +363,56 @@ class RatificationViewSet(StatefulViewSetMixin, viewsets.ReadOnlyModelViewSet): 
             .select_related("decision__item__intervision_group", "municipality")
             .prefetch_related("decision__item__entries__meeting")
         )
+
+    @extend_schema(
+        parameters=[filters.MatrixFilter],
+        responses=s.MatrixSerializer,
+        summary="Decisions × municipalities, each cell the ratification's state",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def matrix(self, request: Request) -> Response:
+        params = filters.MatrixFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        matrix = ratification_matrix(request.user, **params.validated_data)
+        return Response(
+            s.MatrixSerializer({"municipalities": matrix.municipalities, "rows": matrix.rows}).data
+        )
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """The caller's own reminders, newest first."""
+
+    serializer_class = s.NotificationSerializer
+    filterset_class = filters.NotificationFilter
+    ordering_fields = ["due_at", "id"]
+    ordering = ["-due_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if not self.request.user.is_authenticated:
+            return Notification.objects.none()
+        return Notification.objects.filter(
+            recipient=self.request.user.pk, due_at__lte=timezone.now()
+        ).select_related("content_type", "recipient")
+
+    @extend_schema(responses=s.UnreadCountSerializer, summary="How many are unread")
+    @action(detail=False, methods=["get"], url_path="unread-count", filter_backends=[])
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
+
+    @extend_schema(
+        request=s.ReadRequestSerializer,
+        responses=s.UnreadCountSerializer,
+        summary="Mark notifications read (all of them when no ids are given)",
+    )
+    @action(detail=False, methods=["post"], filter_backends=[])
+    def read(self, request: Request) -> Response:
+        serializer = s.ReadRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mark_read(request.user, serializer.validated_data.get("ids"))
+        return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
 
 
 # --- The caller -------------------------------------------------------------------------------

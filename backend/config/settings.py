@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_q",
     "backend.organisations",
     "backend.meetings",
     "backend.agenda",
     "backend.followup",
     "backend.audit",
+    "backend.documents",
+    "backend.reminders",
     "backend.api",
 ]
 
@@ -168,8 +171,34 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Midwest <noreply@midwest.localhost>")
 
-# --- Queue broker (django-q2 reads this when the reminders land) ----------------
+# --- The reminder queue (django-q2) -----------------------------------------------
+# The Notification rows are the truth; the queue only wakes the workers. So:
+# - timeout (60 s) stays well below retry (180 s): a task is handed out again only when
+#   the worker that took it is gone, never while it still runs;
+# - max_attempts bounds retries of a failing task, and failures are acknowledged so a
+#   broken task does not come back forever;
+# - catch_up is off: after downtime the scheduler runs once, not once per missed minute,
+#   and that one scan finds every reminder that fell due meanwhile.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+Q_CLUSTER: dict[str, Any] = {
+    "name": "midwest",
+    "workers": int(os.environ.get("Q_WORKERS", "2")),
+    "timeout": 60,
+    "retry": 180,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 500,
+    "label": "Wachtrij",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 2
+# Wake the worker right after a transition that brings reminders (an invitation on
+# convene); the minute's scan would find them anyway.
+REMINDERS_WAKE_ON_TRANSITION = env_bool("REMINDERS_WAKE_ON_TRANSITION", True)
 
 # --- Security ----------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -123,3 +123,20 @@ class Ratification(RatificationTransitions, StatefulModel):
     @property
     def region_id(self) -> int:
         return self.decision.region_id
+
+
+class ActionNote(models.Model):
+    """A progress note on an action: what happened, by whom, when. Never edited."""
+
+    action = models.ForeignKey(Action, models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.text[:40]}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem
-from backend.followup.models import Action
+from backend.followup.models import Action, ActionNote
 from backend.organisations.models import Person, Service
 from workflows import predicates as can
 from workflows.action import ActionState
@@ -80,3 +80,12 @@ def action_update(
     )
     content_save(action, changes, expected_version=expected_version)
     return action
+
+
+def action_note_add(action: Action, *, actor: Any, text: str) -> ActionNote:
+    """Add a progress note (by whoever works on the action, or the coordinator)."""
+    if not can.can_view_action(actor, action):
+        raise NotVisible()
+    if not can.can_work_on_action(actor, action):
+        raise NotPermitted(_("Only the people working on this action add notes."))
+    return ActionNote.objects.create(action=action, author=actor, text=text)

@@ -15,8 +15,18 @@ class Region(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    # Reminder lead times: the region's defaults, which each body may override.
     submission_lead_days = models.PositiveSmallIntegerField(
-        _("default reminder lead time before a submission deadline (days)"), default=7
+        _("days before a submission deadline to remind"), default=7
+    )
+    action_due_lead_days = models.PositiveSmallIntegerField(
+        _("days before an action's due date to remind"), default=3
+    )
+    escalation_after_days = models.PositiveSmallIntegerField(
+        _("days an action is overdue before the coordinator is told"), default=7
+    )
+    ratification_after_days = models.PositiveSmallIntegerField(
+        _("days a ratification may stay pending before a reminder"), default=30
     )
 
     class Meta:
@@ -140,6 +150,17 @@ class Person(AbstractUser):
         help_text=_("Follows up everything in the region (coördinator Midwestoverleg)."),
     )
 
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("each reminder at once")
+        DAILY = "daily", _("one daily digest")
+
+    delivery = models.CharField(
+        _("reminders by e-mail"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+    )
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -180,6 +201,30 @@ class Body(models.Model):
         blank=True,
         help_text=_("Municipalities that must be present; empty means a majority of members."),
     )
+    submission_lead_days = models.PositiveSmallIntegerField(
+        _("days before a submission deadline to remind"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the region's default."),
+    )
+    action_due_lead_days = models.PositiveSmallIntegerField(
+        _("days before an action's due date to remind"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the region's default."),
+    )
+    escalation_after_days = models.PositiveSmallIntegerField(
+        _("days an action is overdue before the coordinator is told"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the region's default."),
+    )
+    ratification_after_days = models.PositiveSmallIntegerField(
+        _("days a ratification may stay pending before a reminder"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the region's default."),
+    )
 
     class Meta:
         verbose_name = _("body")
@@ -195,6 +240,11 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def lead_days(self, name: str) -> int:
+        """Return a reminder lead time of this body, or the region's default."""
+        own = getattr(self, name)
+        return int(own if own is not None else getattr(self.region, name))
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

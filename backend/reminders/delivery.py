@@ -1,0 +1,144 @@
+"""What a reminder says, in Dutch, and how it leaves: an e-mail (text and HTML, with the
+meeting's .ics on invitations)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from backend.meetings.calendar import meeting_ics
+from backend.meetings.models import Meeting
+from backend.reminders.models import Notification
+
+Kind = Notification.Kind
+
+
+def _when(value: Any) -> str:
+    return formats.date_format(timezone.localtime(value), "l j F Y, H:i")
+
+
+def _day(value: Any) -> str:
+    return formats.date_format(value, "l j F Y")
+
+
+def describe(notification: Notification) -> str:
+    """Return one Dutch sentence that says what the reminder is about."""
+    obj: Any = notification.subject
+    kind = notification.kind
+    if obj is None:
+        return notification.get_kind_display()
+    if kind == Kind.SUBMISSION_DEADLINE:
+        return _("Items for %(body)s can be submitted until %(when)s.") % {
+            "body": obj.body.name,
+            "when": _when(obj.submission_deadline),
+        }
+    if kind == Kind.INVITATION:
+        return _("You are invited to %(body)s on %(when)s in %(place)s.") % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+            "place": obj.location or "?",
+        }
+    if kind == Kind.MEETING_REMINDER:
+        return _("Tomorrow: %(body)s on %(when)s in %(place)s.") % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+            "place": obj.location or "?",
+        }
+    if kind == Kind.MINUTES_READY:
+        return _("The draft minutes of %(body)s of %(when)s are ready.") % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+        }
+    if kind == Kind.ACTION_DUE:
+        return _("The action “%(title)s” is due on %(day)s.") % {
+            "title": obj.title,
+            "day": _day(obj.due_date),
+        }
+    if kind == Kind.ACTION_OVERDUE:
+        return _("The action “%(title)s” was due on %(day)s and is not done.") % {
+            "title": obj.title,
+            "day": _day(obj.due_date),
+        }
+    if kind == Kind.ESCALATION:
+        return _("The action “%(title)s” on “%(item)s” is overdue since %(day)s.") % {
+            "title": obj.title,
+            "item": obj.item.title,
+            "day": _day(obj.due_date),
+        }
+    if kind == Kind.RATIFICATION_PENDING:
+        return _("%(municipality)s has not yet ratified decision %(number)s.") % {
+            "municipality": obj.municipality.name,
+            "number": obj.decision.number,
+        }
+    if kind == Kind.DIGEST:
+        return _("Your weekly follow-up summary of %(region)s.") % {"region": obj.name}
+    return notification.get_kind_display()
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
+
+
+def digest_lines(region: Any) -> list[str]:
+    """Return the weekly summary for the coordinator: what is late and what waits."""
+    from backend.followup.models import Action, Ratification
+    from workflows.action import ActionState
+
+    today = timezone.localdate()
+    overdue = Action.objects.filter(
+        item__intervision_group__region=region,
+        state__in=ActionState.unfinished(),
+        due_date__lt=today,
+    ).count()
+    open_actions = Action.objects.filter(
+        item__intervision_group__region=region, state__in=ActionState.unfinished()
+    ).count()
+    pending = Ratification.objects.filter(decision__body__region=region, state="pending").count()
+    return [
+        _("Open actions: %(n)d, of which overdue: %(late)d.")
+        % {"n": open_actions, "late": overdue},
+        _("Ratifications still pending: %(n)d.") % {"n": pending},
+    ]
+
+
+def compose(notifications: Sequence[Notification]) -> Mail:
+    """Return the e-mail for one reminder, or a digest of several, to one person."""
+    with translation.override(settings.LANGUAGE_CODE):
+        person = notifications[0].recipient
+        lines = [describe(n) for n in notifications]
+        if len(notifications) == 1 and notifications[0].kind == Kind.DIGEST:
+            lines += digest_lines(notifications[0].subject)
+        if len(notifications) == 1:
+            subject = f"Midwest: {notifications[0].get_kind_display()}"
+        else:
+            subject = _("Midwest: %(n)d reminders") % {"n": len(notifications)}
+        context = {"person": person, "lines": lines, "subject": subject}
+        text = render_to_string("reminders/email.txt", context)
+        html = render_to_string("reminders/email.html", context)
+        attachments = tuple(
+            (f"vergadering-{n.object_id}.ics", meeting_ics(n.subject), "text/calendar")
+            for n in notifications
+            if n.kind == Kind.INVITATION and isinstance(n.subject, Meeting)
+        )
+    return Mail(person.email, subject, text, html, attachments)
+
+
+def send(mail: Mail) -> None:
+    """Hand the e-mail to Django's mail framework (console, SMTP, …); raise on failure."""
+    message = EmailMultiAlternatives(mail.subject, mail.text, to=[mail.to])
+    message.attach_alternative(mail.html, "text/html")
+    for name, content, mimetype in mail.attachments:
+        message.attach(name, content, mimetype)
+    message.send(fail_silently=False)
