@@ -169,6 +169,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Midwest <noreply@midwest.localhost>")
 
 # --- The reminder queue (django-q2) -----------------------------------------------
@@ -181,7 +182,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Midwest <noreply@midw
 #   and that one scan finds every reminder that fell due meanwhile.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER: dict[str, Any] = {
-    "name": "midwest",
+    "name": os.environ.get("Q_NAME", "midwest"),
     "workers": int(os.environ.get("Q_WORKERS", "2")),
     "timeout": 60,
     "retry": 180,
@@ -199,6 +200,8 @@ else:
 # Wake the worker right after a transition that brings reminders (an invitation on
 # convene); the minute's scan would find them anyway.
 REMINDERS_WAKE_ON_TRANSITION = env_bool("REMINDERS_WAKE_ON_TRANSITION", True)
+# A claim older than this belongs to a worker that died; the row is taken again.
+REMINDERS_CLAIM_TIMEOUT = int(os.environ.get("REMINDERS_CLAIM_TIMEOUT", "300"))
 
 # --- Security ----------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

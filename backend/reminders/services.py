@@ -3,7 +3,7 @@
 Delivery semantics: the Notification row is the truth. The scan inserts due rows with
 ON CONFLICT DO NOTHING on (recipient, kind, object, due time), so scans may repeat, run
 at once or run late without duplicates. The sender claims a row with a compare-and-set
-UPDATE before it sends and marks it sent right after; a claim older than CLAIM_TIMEOUT
+UPDATE before it sends and marks it sent right after; a claim older than the claim timeout
 (a worker that died between claim and send) is taken again. An e-mail can therefore be
 sent twice only if a worker dies in the instant between the mail server's acceptance and
 the UPDATE that marks the row sent; nothing is ever lost.
@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,8 +27,11 @@ from backend.reminders.models import Notification
 
 log = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
 BATCH = 200
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REMINDERS_CLAIM_TIMEOUT)
 
 
 def scan(now: dt.datetime | None = None) -> int:
@@ -59,7 +63,7 @@ def waiting(now: dt.datetime) -> Q:
     and not waiting for a retry."""
     return (
         Q(due_at__lte=now, sent_at__isnull=True, dropped_at__isnull=True)
-        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     )
 

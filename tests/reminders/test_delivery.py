@@ -83,7 +83,8 @@ def test_a_reminder_claimed_by_a_worker_that_died_is_sent_later_once(world: Worl
     row.refresh_from_db()
     assert row.sent_at is None  # a fresh claim is left alone
     assert len(invitation_mails()) == 3
-    with time_machine.travel(timezone.now() + services.CLAIM_TIMEOUT + dt.timedelta(seconds=1)):
+    later = timezone.now() + services.claim_timeout() + dt.timedelta(seconds=1)
+    with time_machine.travel(later):
         services.send_due()
         services.send_due()
     row.refresh_from_db()
