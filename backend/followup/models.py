@@ -69,6 +69,7 @@ class Action(ActionTransitions, StatefulModel):
                 name="action_has_owner",
             ),
         ]
+        indexes = [models.Index(fields=["state", "due_date"], name="action_open_by_due_date")]
 
     def __str__(self) -> str:
         return self.title

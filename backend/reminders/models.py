@@ -69,6 +69,8 @@ class Notification(models.Model):
                 condition=Q(sent_at__isnull=True, dropped_at__isnull=True),
             ),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            # The scan's question: has this object had a reminder of this kind yet?
+            models.Index(fields=["kind", "content_type", "object_id"], name="notification_object"),
         ]
 
     def __str__(self) -> str:

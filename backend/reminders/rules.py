@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Max, Min, OuterRef, Subquery
+from django.db.models import CharField, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -157,11 +157,27 @@ def lead(action: Action, name: str) -> int:
     return body.lead_days(name)
 
 
+def not_yet(kind: str, model: type) -> Exists:
+    """Objects without a reminder of that kind yet: the scan reads only what is new
+    (an anti-join on the notifications' (kind, object) index)."""
+    return ~Exists(
+        Notification.objects.filter(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        )
+    )
+
+
 def due_actions(now: dt.datetime) -> Iterator[Due]:
     today = timezone.localdate(now)
     # The longest lead time of any body bounds the rows read (an index on due_date).
     horizon = today + dt.timedelta(days=longest_lead("action_due_lead_days"))
-    actions = list(open_actions().filter(due_date__lte=horizon))
+    actions = list(
+        open_actions()
+        .filter(due_date__gte=today, due_date__lte=horizon)
+        .filter(not_yet(Kind.ACTION_DUE, Action))
+    )
     owners = action_owners(actions)
     for action in actions:
         due_at = at_morning(
@@ -174,7 +190,11 @@ def due_actions(now: dt.datetime) -> Iterator[Due]:
 
 def due_overdue_actions(now: dt.datetime) -> Iterator[Due]:
     today = timezone.localdate(now)
-    actions = list(open_actions().filter(due_date__lt=today))
+    actions = list(
+        open_actions()
+        .filter(due_date__lt=today)
+        .filter(Q(not_yet(Kind.ACTION_OVERDUE, Action)) | Q(not_yet(Kind.ESCALATION, Action)))
+    )
     owners = action_owners(actions)
     coordinators = coordinators_by_region()
     for action in actions:
@@ -216,7 +236,9 @@ def due_ratifications(now: dt.datetime) -> Iterator[Due]:
         Ratification.objects.filter(
             state="pending",
             decision__decided_at__lte=now - dt.timedelta(days=min_lead("ratification_after_days")),
-        ).select_related("decision__body__region")
+        )
+        .filter(not_yet(Kind.RATIFICATION_PENDING, Ratification))
+        .select_related("decision__body__region", "municipality")
     )
     directors: dict[int, list[int]] = {}
     for municipality, person in Person.objects.filter(
