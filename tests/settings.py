@@ -1,6 +1,7 @@
 """The product's settings with what the test run needs and nothing else."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-with-enough-length-to-be-valid")
 
@@ -26,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Tests call the reminder machinery themselves; a transition does not queue a run.
 REMINDERS_WAKE_ON_TRANSITION = False
+# Generated documents of a test run go to a folder of their own, never into var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="midwest-test-media-"))  # noqa: F405

@@ -98,13 +98,28 @@ def unschedule_items(firing: Firing) -> None:
         fire_as_consequence(entry.item, "unschedule", cause=firing)
 
 
+def store_agenda(firing: Firing) -> None:
+    """Store the agenda document: when `convene` answers, the convocation exists."""
+    from backend.documents.services import document_generate
+
+    document_generate(meeting=firing.obj, kind="agenda", actor=firing.actor)
+
+
+def store_minutes(firing: Firing) -> None:
+    """Store the draft minutes and the decision list of the meeting just closed."""
+    from backend.documents.services import document_generate
+
+    for kind in ("minutes", "decision_list"):
+        document_generate(meeting=firing.obj, kind=kind, actor=firing.actor)
+
+
 MACHINE = Machine(
     name="meeting",
     can_view=can.can_view_meeting,
     steps={
-        "convene": Step(guards=(has_agenda, in_the_future)),
+        "convene": Step(guards=(has_agenda, in_the_future), effect=store_agenda),
         "open": Step(guards=(quorum_recorded,)),
-        "close": Step(guards=(every_entry_handled,)),
+        "close": Step(guards=(every_entry_handled,), effect=store_minutes),
         "approve_minutes": Step(),
         "cancel": Step(effect=unschedule_items),
     },

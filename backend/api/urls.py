@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from backend.api import views
+from backend.api import documents, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,6 +20,7 @@ router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("ratifications", views.RatificationViewSet, basename="ratification")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("documents", documents.DocumentViewSet, basename="document")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

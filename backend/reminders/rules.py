@@ -157,7 +157,7 @@ def lead(action: Action, name: str) -> int:
     return body.lead_days(name)
 
 
-def not_yet(kind: str, model: type) -> Exists:
+def not_yet(kind: str, model: type) -> Any:
     """Objects without a reminder of that kind yet: the scan reads only what is new
     (an anti-join on the notifications' (kind, object) index)."""
     return ~Exists(

@@ -1,0 +1,112 @@
+"""The generated Word documents under /api/v1/documents/: read only, with the bytes at
+`…/{id}/download/`. Visibility comes from the selector: a document of a meeting the caller
+cannot see, or a full version with an item the caller may not see, is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+
+from backend.api.filters import IdFilter
+from backend.documents.models import GeneratedDocument
+from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.selectors import documents_visible_to
+
+
+class DocumentFilter(django_filters.FilterSet):
+    meeting = IdFilter()
+
+    class Meta:
+        model = GeneratedDocument
+        fields = ["kind", "public"]
+
+
+class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
+    file_name = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GeneratedDocument
+        fields = [
+            "id",
+            "kind",
+            "meeting",
+            "version",
+            "public",
+            "sha256",
+            "template_sha256",
+            "file_name",
+            "size",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_file_name(self, document: GeneratedDocument) -> str:
+        """The Dutch name the download is saved under."""
+        return document.download_name()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_size(self, document: GeneratedDocument) -> int | None:
+        """The size of the file in bytes (null when the file is missing)."""
+        try:
+            return int(document.file.size)
+        except OSError:
+            return None
+
+
+class IgnoreClientAccept(BaseContentNegotiation):
+    """Answer errors as JSON whatever the client accepts: the download's success is a
+    file response that bypasses the renderers, so an Accept for .docx is never a 406."""
+
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    ordering_fields = ["created_at", "version", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[GeneratedDocument]:
+        return documents_visible_to(self.request.user).select_related("meeting__body")
+
+    @extend_schema(
+        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        summary="Download the Word file",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=IgnoreClientAccept,
+    )
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        document = self.get_object()
+        try:
+            handle = document.file.open("rb")
+        except OSError:
+            raise NotFound(_("The file of this document is no longer available.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.download_name(),
+            content_type=DOCX_CONTENT_TYPE,
+        )

@@ -1,0 +1,553 @@
+"""Build the data of each Word document from the database: one frozen, plain structure per
+kind, with every text already written out for a reader (Dutch dates, labels, names).
+
+The renderer only sees these structures, never a model; the names of their fields are the
+fields a coordinator can use in the templates (docs_templates/README.md lists them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from babel.dates import format_date, format_time
+from babel.lists import format_list
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone, translation
+
+from backend.agenda.models import AgendaItem, Decision
+from backend.documents.render import clean_text
+from backend.followup.models import Action, Ratification
+from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.selectors import quorum_of
+from backend.organisations.models import Membership, Person
+from workflows.action import ActionState
+from workflows.ratification import RatificationState
+
+INTERNAL = {"internal": True}
+"""Metadata of a field the service needs and the template does not see."""
+
+Outcome = AgendaEntry.Outcome
+
+ON_THE_AGENDA = [o for o in Outcome.values if o not in (Outcome.WITHDRAWN, Outcome.CANCELLED)]
+"""Entries a convocation lists: everything except what left the agenda before the meeting."""
+
+HANDLED = [Outcome.APPROVED, Outcome.REJECTED, Outcome.NOTED, Outcome.POSTPONED, Outcome.RETURNED]
+"""Entries the meeting dealt with, and so the minutes and the decision list report."""
+
+
+# --- The structures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What every document says about itself."""
+
+    kind: str
+    version: int
+    public: bool
+    """True: the public version, without the confidential (closed-session) entries."""
+    left_out: int
+    """How many confidential entries (or items) this version leaves out."""
+    generated_on: str
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    region: str
+    body: str
+    body_code: str
+    date: str
+    time: str
+    location: str
+    submission_deadline: str
+    chairs: str
+    state: str
+    minutes_approved: bool
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    name: str
+    municipality: str
+    function: str
+
+
+@dataclass(frozen=True)
+class AttendanceInfo:
+    present: tuple[PersonInfo, ...]
+    excused: tuple[PersonInfo, ...]
+    absent: tuple[PersonInfo, ...]
+    municipalities_present: int
+    quorum_required: int
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    title: str
+    description: str
+    owner: str
+    due_date: str
+    state: str
+    overdue: bool
+    item: str
+    decision_number: str
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    number: str
+    outcome: str
+    text: str
+    consensus: bool
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    municipalities_for: str
+    municipalities_against: str
+    municipalities_abstain: str
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    number: int
+    title: str
+    kind: str
+    closed: bool
+    urgent: bool
+    municipalities: str
+    prepared_by: str
+    rationale: str
+    proposed_decision: str
+    note: str
+    outcome: str
+    decision: DecisionInfo | None
+    actions: tuple[ActionInfo, ...]
+
+
+@dataclass(frozen=True)
+class RatificationInfo:
+    decision_number: str
+    title: str
+    decided_on: str
+    pending_days: int
+
+
+@dataclass(frozen=True)
+class MunicipalityFollowup:
+    municipality: str
+    ratifications: tuple[RatificationInfo, ...]
+    actions: tuple[ActionInfo, ...]
+
+
+@dataclass(frozen=True)
+class AgendaData:
+    document: DocumentInfo
+    meeting: MeetingInfo
+    entries: tuple[EntryInfo, ...]
+    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class MinutesData:
+    document: DocumentInfo
+    meeting: MeetingInfo
+    attendance: AttendanceInfo
+    entries: tuple[EntryInfo, ...]
+    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class DecisionListData:
+    document: DocumentInfo
+    meeting: MeetingInfo
+    entries: tuple[EntryInfo, ...]
+    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class FollowupReportData:
+    document: DocumentInfo
+    meeting: MeetingInfo
+    groups: tuple[MunicipalityFollowup, ...]
+    regional_actions: tuple[ActionInfo, ...]
+    open_actions: int
+    pending_ratifications: int
+    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+DocumentData = AgendaData | MinutesData | DecisionListData | FollowupReportData
+
+
+# --- Writing values out ---------------------------------------------------------------------
+
+
+def babel_locale() -> str:
+    """Return the locale documents are written in (nl_BE for the product's nl-be)."""
+    return translation.to_locale(settings.LANGUAGE_CODE)
+
+
+def dutch_date(day: dt.date | dt.datetime) -> str:
+    """Write a date the Belgian way in full: "dinsdag 3 maart 2026"."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date()
+    return format_date(day, format="full", locale=babel_locale())
+
+
+def dutch_time(moment: dt.datetime) -> str:
+    """Write the local time of a moment as "19:30"."""
+    return format_time(timezone.localtime(moment).time(), "HH:mm", locale=babel_locale())
+
+
+def names_list(names: Iterable[str]) -> str:
+    """Join names as a sentence does: "Izegem, Roeselare en Tielt"."""
+    names = [name for name in names if name]
+    return format_list(names, locale=babel_locale()) if names else ""
+
+
+def person_name(person: Person | None) -> str:
+    """Return the name a document shows for a person (the username when no name is set)."""
+    if person is None:
+        return ""
+    return clean_text(person.get_full_name() or person.username)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_site_language(build: Callable[P, R]) -> Callable[P, R]:
+    """Write labels in the product's language, whoever asks: a document is an official
+    record of the region, not a page in the reader's language."""
+
+    @wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build(*args, **kwargs)
+
+    return wrapper
+
+
+# --- Common parts ---------------------------------------------------------------------------
+
+
+def _meeting_info(meeting: Meeting) -> MeetingInfo:
+    body = meeting.body
+    chairs = (
+        Membership.objects.active(timezone.localdate(meeting.starts_at))
+        .filter(body=body, role=Membership.Role.CHAIR)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    return MeetingInfo(
+        region=body.region.name,
+        body=body.name,
+        body_code=body.code,
+        date=dutch_date(meeting.starts_at),
+        time=dutch_time(meeting.starts_at),
+        location=clean_text(meeting.location),
+        submission_deadline=f"{dutch_date(meeting.submission_deadline)}, "
+        f"{dutch_time(meeting.submission_deadline)}",
+        chairs=names_list(person_name(m.person) for m in chairs),
+        state=str(meeting.get_state_display()),
+        minutes_approved=meeting.state == "minutes_approved",
+    )
+
+
+def _document_info(kind: str, version: int, public: bool, left_out: int) -> DocumentInfo:
+    return DocumentInfo(
+        kind=kind,
+        version=version,
+        public=public,
+        left_out=left_out,
+        generated_on=dutch_date(timezone.localdate()),
+    )
+
+
+def _meeting(meeting: Meeting) -> Meeting:
+    """Read the meeting afresh with its body and region (the caller's copy may be stale)."""
+    return Meeting.objects.select_related("body__region").get(pk=meeting.pk)
+
+
+def is_confidential(entry: AgendaEntry) -> bool:
+    """Whether an entry belongs in the full version only: in closed session or confidential."""
+    return entry.session == AgendaEntry.Session.CLOSED or entry.item.confidential
+
+
+def _split(
+    entries: Iterable[AgendaEntry], public: bool
+) -> tuple[list[AgendaEntry], int, frozenset[int]]:
+    """Return the entries of this version, how many were left out, and the confidential
+    items it holds."""
+    kept: list[AgendaEntry] = []
+    left_out = 0
+    confidential: set[int] = set()
+    for entry in entries:
+        if is_confidential(entry):
+            if public:
+                left_out += 1
+                continue
+            confidential.add(entry.item_id)
+        kept.append(entry)
+    return kept, left_out, frozenset(confidential)
+
+
+def _owner(action: Action) -> str:
+    assignee = person_name(action.assignee)
+    service = action.service.name if action.service else ""
+    if assignee and service:
+        return f"{assignee} ({service})"
+    return assignee or service
+
+
+def _action_info(action: Action, decision_number: str = "") -> ActionInfo:
+    return ActionInfo(
+        title=clean_text(action.title),
+        description=clean_text(action.description),
+        owner=_owner(action),
+        due_date=dutch_date(action.due_date),
+        state=str(action.get_state_display()),
+        overdue=action.is_overdue,
+        item=clean_text(action.item.title),
+        decision_number=decision_number,
+    )
+
+
+def _decision_info(decision: Decision) -> DecisionInfo:
+    by_choice: dict[str, list[str]] = defaultdict(list)
+    for vote in sorted(decision.votes.all(), key=lambda v: v.municipality.name):
+        by_choice[vote.vote].append(vote.municipality.name)
+    return DecisionInfo(
+        number=decision.number,
+        outcome=str(decision.get_outcome_display()),
+        text=clean_text(decision.text),
+        consensus=decision.consensus,
+        votes_for=len(by_choice["for"]),
+        votes_against=len(by_choice["against"]),
+        votes_abstain=len(by_choice["abstain"]),
+        municipalities_for=names_list(by_choice["for"]),
+        municipalities_against=names_list(by_choice["against"]),
+        municipalities_abstain=names_list(by_choice["abstain"]),
+    )
+
+
+def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -> EntryInfo:
+    item = entry.item
+    # The agenda reads no decisions (asking would cost a query per entry).
+    decision = getattr(item, "decision", None) if with_decisions else None
+    # An item has one decision; report it only on the meeting that took it.
+    if decision is not None and decision.meeting_id != meeting.pk:
+        decision = None
+    actions = getattr(item, "reported_actions", []) if with_decisions else []
+    return EntryInfo(
+        number=entry.position,
+        title=clean_text(item.title),
+        kind=str(item.get_kind_display()),
+        closed=is_confidential(entry),
+        urgent=entry.urgent,
+        municipalities=names_list(m.name for m in item.municipalities.all()),
+        prepared_by=item.intervision_group.name,
+        rationale=clean_text(item.rationale),
+        proposed_decision=clean_text(item.proposed_decision),
+        note=clean_text(entry.note),
+        outcome=str(entry.get_outcome_display()),
+        decision=_decision_info(decision) if decision is not None else None,
+        actions=tuple(_action_info(a, decision.number if decision else "") for a in actions),
+    )
+
+
+def _entries(
+    meeting: Meeting, outcomes: Sequence[str], *, with_decisions: bool
+) -> list[AgendaEntry]:
+    """Read a meeting's entries in agenda order, with what their info needs, in few queries."""
+    entries = (
+        meeting.entries.filter(outcome__in=outcomes)
+        .select_related("item__intervision_group")
+        .prefetch_related("item__municipalities")
+        .order_by("position")
+    )
+    if with_decisions:
+        entries = entries.select_related("item__decision").prefetch_related(
+            "item__decision__votes__municipality",
+            Prefetch(
+                "item__actions",
+                queryset=Action.objects.exclude(state=ActionState.CANCELLED)
+                .select_related("assignee", "service")
+                .order_by("due_date", "id"),
+                to_attr="reported_actions",
+            ),
+        )
+    return list(entries)
+
+
+# --- One builder per kind ---------------------------------------------------------------------
+
+
+@in_site_language
+def agenda_data(meeting: Meeting, *, public: bool, version: int) -> AgendaData:
+    """Build the convocation and agenda of a meeting."""
+    meeting = _meeting(meeting)
+    entries, left_out, confidential = _split(
+        _entries(meeting, ON_THE_AGENDA, with_decisions=False), public
+    )
+    return AgendaData(
+        document=_document_info("agenda", version, public, left_out),
+        meeting=_meeting_info(meeting),
+        entries=tuple(_entry_info(e, meeting, with_decisions=False) for e in entries),
+        confidential_items=confidential,
+    )
+
+
+def _attendance_info(meeting: Meeting) -> AttendanceInfo:
+    rows = meeting.attendances.select_related("person", "municipality").order_by(
+        "municipality__name", "person__last_name", "person__first_name", "id"
+    )
+    by_status: dict[str, list[PersonInfo]] = defaultdict(list)
+    for row in rows:
+        by_status[row.status].append(
+            PersonInfo(
+                name=person_name(row.person),
+                municipality=row.municipality.name if row.municipality else "",
+                function=str(row.person.get_function_display()),
+            )
+        )
+    quorum = quorum_of(meeting)
+    return AttendanceInfo(
+        present=tuple(by_status[Attendance.Status.PRESENT]),
+        excused=tuple(by_status[Attendance.Status.EXCUSED]),
+        absent=tuple(by_status[Attendance.Status.ABSENT]),
+        municipalities_present=len(quorum.present),
+        quorum_required=quorum.required,
+    )
+
+
+@in_site_language
+def minutes_data(meeting: Meeting, *, public: bool, version: int) -> MinutesData:
+    """Build the minutes of a meeting: attendance, and per entry what was said and decided."""
+    meeting = _meeting(meeting)
+    entries, left_out, confidential = _split(
+        _entries(meeting, HANDLED, with_decisions=True), public
+    )
+    return MinutesData(
+        document=_document_info("minutes", version, public, left_out),
+        meeting=_meeting_info(meeting),
+        attendance=_attendance_info(meeting),
+        entries=tuple(_entry_info(e, meeting, with_decisions=True) for e in entries),
+        confidential_items=confidential,
+    )
+
+
+@in_site_language
+def decision_list_data(meeting: Meeting, *, public: bool, version: int) -> DecisionListData:
+    """Build the decision list of a meeting: per handled entry its outcome and decision."""
+    meeting = _meeting(meeting)
+    entries, left_out, confidential = _split(
+        _entries(meeting, HANDLED, with_decisions=True), public
+    )
+    return DecisionListData(
+        document=_document_info("decision_list", version, public, left_out),
+        meeting=_meeting_info(meeting),
+        entries=tuple(_entry_info(e, meeting, with_decisions=True) for e in entries),
+        confidential_items=confidential,
+    )
+
+
+@in_site_language
+def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> FollowupReportData:
+    """Build the follow-up report of a meeting's body: the open actions and the pending
+    ratifications of every decision the body took, per municipality concerned."""
+    meeting = _meeting(meeting)
+    closed_entry = AgendaEntry.objects.filter(
+        item=OuterRef("pk"), session=AgendaEntry.Session.CLOSED
+    )
+    secret = set(
+        AgendaItem.objects.filter(decision__body=meeting.body_id)
+        .filter(Q(confidential=True) | Exists(closed_entry))
+        .values_list("pk", flat=True)
+    )
+    ratifications = (
+        Ratification.objects.filter(decision__body=meeting.body_id, state=RatificationState.PENDING)
+        .select_related("decision__item", "municipality")
+        .order_by("municipality__name", "decision__decided_at", "decision__number")
+    )
+    actions = (
+        Action.objects.filter(
+            item__decision__body=meeting.body_id, state__in=ActionState.unfinished()
+        )
+        .select_related("assignee", "service", "item__decision")
+        .prefetch_related("item__municipalities")
+        .order_by("due_date", "id")
+    )
+    left_out: set[int] = set()
+    included: set[int] = set()
+
+    def keep(item_id: int) -> bool:
+        if item_id not in secret:
+            return True
+        if public:
+            left_out.add(item_id)
+            return False
+        included.add(item_id)
+        return True
+
+    today = timezone.localdate()
+    per_municipality: dict[str, dict[str, list[Any]]] = defaultdict(
+        lambda: {"ratifications": [], "actions": []}
+    )
+    pending = 0
+    for ratification in ratifications:
+        decision = ratification.decision
+        if not keep(decision.item_id):
+            continue
+        pending += 1
+        per_municipality[ratification.municipality.name]["ratifications"].append(
+            RatificationInfo(
+                decision_number=decision.number,
+                title=clean_text(decision.item.title),
+                decided_on=dutch_date(decision.decided_at),
+                pending_days=(today - timezone.localtime(decision.decided_at).date()).days,
+            )
+        )
+    regional: list[ActionInfo] = []
+    open_actions = 0
+    for action in actions:
+        if not keep(action.item_id):
+            continue
+        open_actions += 1
+        info = _action_info(action, action.item.decision.number)
+        concerned = [m.name for m in action.item.municipalities.all()]
+        if not concerned:
+            regional.append(info)
+        for name in concerned:
+            per_municipality[name]["actions"].append(info)
+    groups = tuple(
+        MunicipalityFollowup(
+            municipality=name,
+            ratifications=tuple(parts["ratifications"]),
+            actions=tuple(parts["actions"]),
+        )
+        for name, parts in sorted(per_municipality.items())
+    )
+    return FollowupReportData(
+        document=_document_info("followup_report", version, public, len(left_out)),
+        meeting=_meeting_info(meeting),
+        groups=groups,
+        regional_actions=tuple(regional),
+        open_actions=open_actions,
+        pending_ratifications=pending,
+        confidential_items=frozenset(included),
+    )
+
+
+BUILDERS: dict[str, Callable[..., DocumentData]] = {
+    "agenda": agenda_data,
+    "minutes": minutes_data,
+    "decision_list": decision_list_data,
+    "followup_report": followup_report_data,
+}
+"""The data builder of each document kind."""

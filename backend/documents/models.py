@@ -1,0 +1,106 @@
+"""The Word documents generated for a meeting, each version kept with its checksums."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backend.agenda.models import AgendaItem
+from backend.meetings.models import Meeting
+
+FILE_STEMS = {
+    "agenda": "agenda",
+    "minutes": "notulen",
+    "decision_list": "besluitenlijst",
+    "followup_report": "opvolgingsrapport",
+}
+"""The Dutch name of each kind: its template (docs_templates/<stem>.docx) and file names."""
+
+
+def stored_name(document: GeneratedDocument, filename: str) -> str:
+    """Return where a document's file is stored: ids and a random token, nothing a person
+    typed, so the name is safe and cannot be guessed."""
+    edition = "openbaar" if document.public else "volledig"
+    return (
+        f"documents/{document.meeting_id}/"
+        f"{document.kind}-v{document.version}-{edition}-{secrets.token_hex(8)}.docx"
+    )
+
+
+class GeneratedDocument(models.Model):
+    """One version of a generated Word document of a meeting; never changed afterwards.
+
+    A version comes as a public document, which leaves out the confidential (closed-session)
+    entries, and, when there are such entries, a full document with the same version
+    number, which only people who may see each of those items can download.
+    """
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("agenda")
+        MINUTES = "minutes", _("minutes")
+        DECISION_LIST = "decision_list", _("decision list")
+        FOLLOWUP_REPORT = "followup_report", _("follow-up report")
+
+    meeting = models.ForeignKey(
+        Meeting, models.PROTECT, related_name="documents", verbose_name=_("meeting")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    public = models.BooleanField(
+        _("public version"),
+        default=True,
+        help_text=_("The public version leaves out the entries discussed in closed session."),
+    )
+    file = models.FileField(_("file"), upload_to=stored_name, max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    template_sha256 = models.CharField(_("SHA-256 of the template"), max_length=64)
+    confidential_items = models.ManyToManyField(
+        AgendaItem,
+        related_name="+",
+        blank=True,
+        verbose_name=_("confidential items"),
+        help_text=_("The confidential items this full version holds; empty when public."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["meeting", "kind", "-version", "-public"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "version", "public"],
+                name="document_one_edition_per_version",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="document_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.download_name()
+
+    @property
+    def region_id(self) -> int:
+        return self.meeting.region_id
+
+    def download_name(self) -> str:
+        """Return the Dutch file name a person saves: notulen-CL-RUIMTE-2026-03-03-v2.docx."""
+        meeting = self.meeting
+        code = "".join(
+            c if c.isascii() and (c.isalnum() or c == "-") else "-" for c in meeting.body.code
+        )
+        day = timezone.localtime(meeting.starts_at).date().isoformat()
+        edition = "" if self.public else "-volledig"
+        return f"{FILE_STEMS[self.kind]}-{code}-{day}-v{self.version}{edition}.docx"

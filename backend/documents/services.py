@@ -1,0 +1,173 @@
+"""Store a new version of a meeting's document: build its data, render it, keep the bytes
+and their checksums, in the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from backend.documents.data import BUILDERS, DocumentData
+from backend.documents.models import FILE_STEMS, GeneratedDocument
+from backend.documents.render import RenderError, render
+from backend.meetings.models import Meeting
+from workflows import predicates as can
+from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+
+Kind = GeneratedDocument.Kind
+
+# Which meeting states each kind is made in. The agenda exists from the convocation on;
+# minutes only between closing and their approval, which freezes them.
+ALLOWED_STATES: dict[str, tuple[str, ...]] = {
+    Kind.AGENDA: ("planned", "convened", "in_session", "closed", "minutes_approved"),
+    Kind.MINUTES: ("closed",),
+    Kind.DECISION_LIST: ("closed", "minutes_approved"),
+    Kind.FOLLOWUP_REPORT: ("planned", "convened", "in_session", "closed", "minutes_approved"),
+}
+
+
+class TemplateBroken(NotPossible):
+    """The Word template of the kind is missing or cannot be filled in."""
+
+    code = "template_broken"
+
+
+def templates_dir() -> Path:
+    """Return the folder of the Word templates (setting DOCS_TEMPLATES_DIR, or docs_templates/)."""
+    return Path(getattr(settings, "DOCS_TEMPLATES_DIR", settings.BASE_DIR / "docs_templates"))
+
+
+def template_path(kind: str) -> Path:
+    """Return the Word template of a kind of document."""
+    return templates_dir() / f"{FILE_STEMS[kind]}.docx"
+
+
+def _refusal(meeting_state: str, kind: str) -> str | None:
+    """Say why a document of this kind cannot be made in the meeting's state, if so."""
+    if meeting_state in ALLOWED_STATES[kind]:
+        return None
+    if meeting_state == "cancelled":
+        return _("A cancelled meeting gets no new documents.")
+    if kind == Kind.MINUTES and meeting_state == "minutes_approved":
+        return _("The minutes are approved and can no longer be regenerated.")
+    if kind in (Kind.MINUTES, Kind.DECISION_LIST):
+        return _("Minutes and decision lists are made once the meeting is closed.")
+    return _("This document cannot be made in the meeting's current state.")
+
+
+def _render(data: DocumentData, template: Path, template_bytes: bytes) -> bytes:
+    try:
+        # Render the very bytes whose checksum is stored, even if the file changes meanwhile.
+        return render(data, BytesIO(template_bytes))
+    except RenderError as error:
+        raise TemplateBroken(
+            _("The Word template %(template)s cannot be filled in: %(error)s")
+            % {"template": template.name, "error": error}
+        ) from error
+
+
+def _store(
+    *,
+    meeting: Meeting,
+    kind: str,
+    version: int,
+    data: DocumentData,
+    template: Path,
+    template_bytes: bytes,
+    actor: Any,
+) -> GeneratedDocument:
+    content = _render(data, template, template_bytes)
+    document = GeneratedDocument(
+        meeting=meeting,
+        kind=kind,
+        version=version,
+        public=data.document.public,
+        sha256=hashlib.sha256(content).hexdigest(),
+        template_sha256=hashlib.sha256(template_bytes).hexdigest(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    # The file is written before the row: a rollback then leaves an orphan file (harmless,
+    # unreachable) rather than a row that points at nothing.
+    document.file.save(FILE_STEMS[kind] + ".docx", ContentFile(content), save=False)
+    document.save()
+    if data.confidential_items:
+        document.confidential_items.set(data.confidential_items)
+    return document
+
+
+def document_generate(*, meeting: Meeting, kind: str, actor: Any) -> GeneratedDocument:
+    """Store the next version of a meeting's document and return its public version.
+
+    When the meeting has confidential (closed-session) entries, a full version with the
+    same number is stored beside it (`GeneratedDocument.public` False). Runs in the
+    caller's transaction: when the caller rolls back, no version is kept.
+    """
+    if kind not in Kind.values:
+        raise GuardFailed([_("Unknown kind of document: %(kind)s.") % {"kind": kind}])
+    if not can.can_view_meeting(actor, meeting):
+        raise NotVisible()
+    with transaction.atomic():
+        # Lock the meeting: two generations never claim the same version number, and the
+        # state checked is the state the document describes.
+        state = (
+            Meeting.objects.select_for_update()
+            .filter(pk=meeting.pk)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state is None:
+            raise NotVisible()
+        reason = _refusal(state, kind)
+        if reason:
+            raise NotPossible(reason)
+        if not can.can_run_meeting(actor, meeting):
+            raise NotPermitted()
+        template = template_path(kind)
+        try:
+            template_bytes = template.read_bytes()
+        except OSError as error:
+            raise TemplateBroken(
+                _("The Word template %(template)s is missing.") % {"template": template.name}
+            ) from error
+        last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
+            last=Max("version")
+        )["last"]
+        version = (last or 0) + 1
+        build = BUILDERS[kind]
+        public = build(meeting, public=True, version=version)
+        stored = _store(
+            meeting=meeting,
+            kind=kind,
+            version=version,
+            data=public,
+            template=template,
+            template_bytes=template_bytes,
+            actor=actor,
+        )
+        if public.document.left_out:
+            _store(
+                meeting=meeting,
+                kind=kind,
+                version=version,
+                data=build(meeting, public=False, version=version),
+                template=template,
+                template_bytes=template_bytes,
+                actor=actor,
+            )
+    return stored
+
+
+def document_full_version(document: GeneratedDocument) -> GeneratedDocument | None:
+    """Return the full version stored beside a public one, if the meeting needed one."""
+    if not document.public:
+        return document
+    return GeneratedDocument.objects.filter(
+        meeting=document.meeting_id, kind=document.kind, version=document.version, public=False
+    ).first()
