@@ -398,6 +398,10 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return describe(notification)
 
 
+class CalendarFeedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    url = serializers.URLField()
+
+
 class UnreadCountSerializer(serializers.Serializer):  # type: ignore[type-arg]
     unread = serializers.IntegerField()
 

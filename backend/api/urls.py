@@ -25,6 +25,7 @@ router.register("documents", documents.DocumentViewSet, basename="document")
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/calendar/", views.CalendarFeedView.as_view(), name="me-calendar"),
     *router.urls,
 ]
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -32,8 +35,14 @@ from backend.followup.selectors import (
     ratifications_visible_to,
 )
 from backend.followup.services import action_create, action_note_add, action_update
+from backend.meetings.calendar import meeting_ics
 from backend.meetings.selectors import meetings_visible_to
-from backend.meetings.services import attendance_record, meeting_plan, meeting_update
+from backend.meetings.services import (
+    attendance_record,
+    calendar_feed_for,
+    meeting_plan,
+    meeting_update,
+)
 from backend.organisations.models import Body, Coalition, Membership, Municipality, Region, Service
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
@@ -248,6 +257,18 @@ class MeetingViewSet(
         )
 
     @extend_schema(
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY}, summary="The meeting as .ics"
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def ics(self, request: Request, pk: str | None = None) -> HttpResponse:
+        meeting = self.get_object()
+        response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+        day = timezone.localtime(meeting.starts_at).date().isoformat()
+        name = f"vergadering-{meeting.body.code}-{day}.ics"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @extend_schema(
         methods=["GET"], responses=s.AttendanceSerializer(many=True), summary="The attendance"
     )
     @extend_schema(
@@ -427,6 +448,25 @@ class MeView(APIView):
             .get(pk=request.user.pk)
         )
         return Response(s.MeSerializer(person).data)
+
+
+class CalendarFeedView(APIView):
+    """The caller's secret calendar address; POST makes a new one (the old one stops)."""
+
+    def answer(self, request: Request, renew: bool) -> Response:
+        feed = calendar_feed_for(request.user, renew=renew)
+        url = request.build_absolute_uri(reverse("calendar-feed", args=[feed.token]))
+        return Response({"url": url})
+
+    @extend_schema(responses=s.CalendarFeedSerializer, summary="My calendar address")
+    def get(self, request: Request) -> Response:
+        return self.answer(request, renew=False)
+
+    @extend_schema(
+        request=None, responses=s.CalendarFeedSerializer, summary="Revoke: a new calendar address"
+    )
+    def post(self, request: Request) -> Response:
+        return self.answer(request, renew=True)
 
 
 class TokenView(APIView):

@@ -1,8 +1,10 @@
-"""A meeting as an iCalendar event (.ics), for invitations and calendars."""
+"""Meetings as iCalendar (.ics): one meeting for an invitation or a download, and a
+person's feed of the meetings of their bodies for their own calendar program."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -10,16 +12,12 @@ from icalendar import Calendar, Event
 from backend.meetings.models import Meeting
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)
+DOMAIN = "midwest.invalid"
 
 
-def meeting_ics(meeting: Meeting, *, domain: str = "midwest.invalid") -> bytes:
-    """Return the meeting as a one-event calendar; a cancelled meeting says so."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Midwest//Besluitvorming//NL")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if meeting.state == "cancelled" else "PUBLISH")
+def _event(meeting: Meeting) -> Event:
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{domain}")
+    event.add("uid", f"meeting-{meeting.pk}@{DOMAIN}")
     event.add("summary", f"{meeting.body.name} ({meeting.body.code})")
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + DEFAULT_LENGTH)
@@ -29,5 +27,25 @@ def meeting_ics(meeting: Meeting, *, domain: str = "midwest.invalid") -> bytes:
         event.add("location", meeting.location)
     if meeting.state == "cancelled":
         event.add("status", "CANCELLED")
-    calendar.add_component(event)
+    return event
+
+
+def calendar_ics(meetings: Iterable[Meeting], *, name: str = "Midwest") -> bytes:
+    """Return the meetings as one calendar (cancelled ones marked as such)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Midwest//Besluitvorming//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        calendar.add_component(_event(meeting))
+    return calendar.to_ical()
+
+
+def meeting_ics(meeting: Meeting) -> bytes:
+    """Return one meeting as a calendar, for an invitation or a download."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Midwest//Besluitvorming//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if meeting.state == "cancelled" else "PUBLISH")
+    calendar.add_component(_event(meeting))
     return calendar.to_ical()

@@ -133,3 +133,20 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for the calendar of their meetings; revoking makes a new one."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.person}"

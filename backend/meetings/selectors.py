@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -67,3 +68,18 @@ def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
     if user.region_id is None:
         return meetings.none()
     return meetings.filter(body__region=user.region_id)
+
+
+FEED_PAST = dt.timedelta(days=90)
+
+
+def feed_meetings(person: Any) -> QuerySet[Meeting]:
+    """Return the meetings of the bodies the person belongs to, from 90 days ago on."""
+    from backend.meetings.models import Meeting
+
+    bodies = Membership.objects.active().filter(person=person).values("body")
+    return (
+        Meeting.objects.filter(body__in=bodies, starts_at__gte=timezone.now() - FEED_PAST)
+        .select_related("body")
+        .order_by("starts_at")
+    )

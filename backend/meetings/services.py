@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.meetings.models import Attendance, Meeting
+from backend.meetings.models import Attendance, CalendarFeed, Meeting
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
@@ -96,3 +97,15 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
             defaults={"status": status, "municipality": membership.municipality},
         )
     return attendance
+
+
+def calendar_feed_for(person: Person, *, renew: bool = False) -> CalendarFeed:
+    """Return the person's calendar feed, with a new secret token when `renew` (revoke)."""
+    token = secrets.token_urlsafe(32)
+    if renew:
+        feed, _created = CalendarFeed.objects.update_or_create(
+            person=person, defaults={"token": token}
+        )
+        return feed
+    feed, _created = CalendarFeed.objects.get_or_create(person=person, defaults={"token": token})
+    return feed
