@@ -179,6 +179,15 @@ class MeetingSerializer(StatefulSerializer):
         ]
 
 
+class ArrangedEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    session = serializers.ChoiceField(choices=AgendaEntry.Session.choices)
+
+
+class ArrangeAgendaSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    entries = ArrangedEntrySerializer(many=True, max_length=500)
+
+
 class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
 

@@ -38,6 +38,7 @@ from backend.followup.services import action_create, action_note_add, action_upd
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.services import (
+    agenda_arrange,
     attendance_record,
     calendar_feed_for,
     meeting_plan,
@@ -255,6 +256,21 @@ class MeetingViewSet(
         meeting_update(
             serializer.instance, actor=self.request.user, expected_version=expected, **data
         )
+
+    @extend_schema(
+        request=s.ArrangeAgendaSerializer,
+        responses=s.MeetingSerializer,
+        summary="Order the agenda and choose each entry's session (while planned)",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def agenda(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()
+        serializer = s.ArrangeAgendaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agenda_arrange(
+            meeting=meeting, actor=request.user, entries=serializer.validated_data["entries"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
     @extend_schema(
         responses={(200, "text/calendar"): OpenApiTypes.BINARY}, summary="The meeting as .ics"

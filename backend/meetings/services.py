@@ -7,14 +7,15 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.meetings.models import Attendance, CalendarFeed, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import content_save
+from workflows.stateful import content_save, lock_unchanged
 
 
 def meeting_plan(
@@ -109,3 +110,45 @@ def calendar_feed_for(person: Person, *, renew: bool = False) -> CalendarFeed:
         return feed
     feed, _created = CalendarFeed.objects.get_or_create(person=person, defaults={"token": token})
     return feed
+
+
+def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]]) -> Meeting:
+    """Put a planned meeting's agenda in the given order, each entry in a public or closed
+    session. `entries` lists every entry still on the agenda once: `{"id", "session"}`."""
+    if not can.can_view_meeting(actor, meeting):
+        raise NotVisible()
+    if not can.can_run_meeting(actor, meeting):
+        raise NotPermitted()
+    if meeting.state != "planned":
+        raise NotPossible(_("The agenda is frozen once the meeting is convened."))
+    with transaction.atomic():
+        lock_unchanged(meeting)
+        current = {entry.pk: entry for entry in meeting.pending_entries()}
+        wanted = [entry["id"] for entry in entries]
+        if sorted(wanted) != sorted(current) or len(set(wanted)) != len(wanted):
+            raise GuardFailed([_("List every entry of the agenda exactly once.")])
+        closed_items = [
+            current[e["id"]].item.title
+            for e in entries
+            if current[e["id"]].item.confidential and e["session"] != AgendaEntry.Session.CLOSED
+        ]
+        if closed_items:
+            raise GuardFailed(
+                [
+                    _("A confidential item stays in the closed session: %(title)s")
+                    % {"title": title}
+                    for title in closed_items
+                ]
+            )
+        # Positions are unique per meeting: move every entry past the last position used
+        # first, then into place, so no two ever share one within the transaction.
+        top = meeting.entries.aggregate(top=Max("position"))["top"] or 0
+        for offset, entry in enumerate(current.values(), start=1):
+            AgendaEntry.objects.filter(pk=entry.pk).update(position=top + offset)
+        for position, spec in enumerate(entries, start=1):
+            AgendaEntry.objects.filter(pk=spec["id"]).update(
+                position=position, session=spec["session"]
+            )
+        meeting.version += 1
+        meeting.save(update_fields=["version"])
+    return meeting
