@@ -86,6 +86,8 @@ def fire(
         raise UnknownTransition()
     if not isinstance(comment, str):
         raise GuardFailed([_("The comment must be a text.")])
+    if "\x00" in comment:
+        raise GuardFailed([_("The text contains a character that cannot be stored.")])
     if len(comment) > MAX_COMMENT:
         raise GuardFailed(
             [_("The comment is too long (at most %(n)d characters).") % {"n": MAX_COMMENT}]

@@ -29,6 +29,8 @@ def text(value: Any, *, required_reason: str, max_length: int = 20000) -> str:
         raise GuardFailed([required_reason])
     if not isinstance(value, str):
         raise GuardFailed([_("A text was expected.")])
+    if "\x00" in value:
+        raise GuardFailed([_("The text contains a character that cannot be stored.")])
     if len(value) > max_length:
         raise GuardFailed(
             [_("The text is too long (at most %(n)d characters).") % {"n": max_length}]

@@ -43,14 +43,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             headers={"Retry-After": str(exc.retry_after)},
         )
     if isinstance(exc, OverflowError | DataError):
-        # An id or number beyond what the database stores (SQLite raises OverflowError,
-        # PostgreSQL a DataError): the input is wrong, not the server.
+        # A value the database cannot store, such as an id beyond 64 bits (SQLite raises
+        # OverflowError, PostgreSQL a DataError): the input is wrong, not the server.
+        reason = (
+            _("A number is out of range.")
+            if isinstance(exc, OverflowError) or "out of range" in str(exc)
+            else _("A value cannot be stored as given.")
+        )
         return Response(
-            {
-                "detail": _("The input is not valid."),
-                "code": "invalid",
-                "reasons": [_("A number is out of range.")],
-            },
+            {"detail": _("The input is not valid."), "code": "invalid", "reasons": [reason]},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, OperationalError) and "locked" in str(exc):

@@ -257,7 +257,7 @@ def test_the_follow_up_report_lists_open_actions_and_pending_ratifications(
 
 
 def test_people_s_text_with_line_breaks_keeps_its_lines(world: World) -> None:
-    item = world.prepared_item(rationale="Eerste lijn\r\nTweede lijn\x00")
+    item = world.prepared_item(rationale="Eerste lijn\r\nTweede lijn\x07")
     meeting = convened(world, item)
     with meeting.documents.get().file.open("rb") as handle:
         document = read(handle.read())

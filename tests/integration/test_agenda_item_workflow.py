@@ -469,3 +469,15 @@ def test_decision_numbers_are_unique_per_body_not_across_regions(world: World) -
     assert record(twin).number == decision.number
     with pytest.raises(IntegrityError), transaction.atomic():
         record(world.cluster)
+
+
+def test_a_nul_character_in_a_decision_text_or_comment_is_refused(world: World) -> None:
+    item = item_in(world, "scheduled")
+    reason = _("The text contains a character that cannot be stored.")
+    with pytest.raises(GuardFailed) as refused:
+        fire(item, "approve", actor=world.cluster_chair, text="Ja\x00", consensus=True)
+    assert refused.value.reasons == [reason]
+    with pytest.raises(GuardFailed) as refused:
+        fire(item, "postpone", actor=world.cluster_chair, comment="later\x00")
+    assert refused.value.reasons == [reason]
+    assert not Decision.objects.exists()
