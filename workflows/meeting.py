@@ -113,6 +113,13 @@ def store_minutes(firing: Firing) -> None:
         document_generate(meeting=firing.obj, kind=kind, actor=firing.actor)
 
 
+def store_approved_minutes(firing: Firing) -> None:
+    """Store the approved minutes (without the draft banner): the last version there is."""
+    from backend.documents.services import document_generate
+
+    document_generate(meeting=firing.obj, kind="minutes", actor=firing.actor, approving=True)
+
+
 MACHINE = Machine(
     name="meeting",
     can_view=can.can_view_meeting,
@@ -120,7 +127,7 @@ MACHINE = Machine(
         "convene": Step(guards=(has_agenda, in_the_future), effect=store_agenda),
         "open": Step(guards=(quorum_recorded,)),
         "close": Step(guards=(every_entry_handled,), effect=store_minutes),
-        "approve_minutes": Step(),
+        "approve_minutes": Step(effect=store_approved_minutes),
         "cancel": Step(effect=unschedule_items),
     },
 )

@@ -102,12 +102,15 @@ def _store(
     return document
 
 
-def document_generate(*, meeting: Meeting, kind: str, actor: Any) -> GeneratedDocument:
+def document_generate(
+    *, meeting: Meeting, kind: str, actor: Any, approving: bool = False
+) -> GeneratedDocument:
     """Store the next version of a meeting's document and return its public version.
 
     When the meeting has confidential (closed-session) entries, a full version with the
     same number is stored beside it (`GeneratedDocument.public` False). Runs in the
-    caller's transaction: when the caller rolls back, no version is kept.
+    caller's transaction: when the caller rolls back, no version is kept. `approving` is
+    for `approve_minutes` alone: it stores the approved minutes, the last version ever.
     """
     if kind not in Kind.values:
         raise GuardFailed([_("Unknown kind of document: %(kind)s.") % {"kind": kind}])
@@ -124,7 +127,8 @@ def document_generate(*, meeting: Meeting, kind: str, actor: Any) -> GeneratedDo
         )
         if state is None:
             raise NotVisible()
-        reason = _refusal(state, kind)
+        final = approving and kind == Kind.MINUTES and state == "minutes_approved"
+        reason = None if final else _refusal(state, kind)
         if reason:
             raise NotPossible(reason)
         if not can.can_run_meeting(actor, meeting):

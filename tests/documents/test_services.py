@@ -144,7 +144,8 @@ def test_the_minutes_of_an_approved_meeting_cannot_be_regenerated(world: World) 
     with pytest.raises(NotPossible) as refused:
         document_generate(meeting=meeting, kind="minutes", actor=world.coordinator)
     assert refused.value.message == _("The minutes are approved and can no longer be regenerated.")
-    assert meeting.documents.filter(kind="minutes").count() == 2
+    # the draft, a regenerated draft, and the approved minutes stored by approve_minutes
+    assert meeting.documents.filter(kind="minutes").count() == 3
     # The decision list of an approved meeting can still be printed again.
     assert document_generate(meeting=meeting, kind="decision_list", actor=world.coordinator)
 
@@ -285,3 +286,17 @@ def test_building_a_document_costs_the_same_queries_for_one_entry_as_for_five(
         return len(captured)
 
     assert queries(1) == queries(5)
+
+
+def test_approving_the_minutes_stores_them_once_more_without_the_draft_banner(
+    world: World,
+) -> None:
+    meeting, _decided, _noted = closed(world)
+    draft = meeting.documents.get(kind="minutes", public=True)
+    assert any("Ontwerp" in line for line in text_of(draft))
+    fire(meeting, "approve_minutes", actor=world.cluster_chair)
+    approved = meeting.documents.filter(kind="minutes", public=True).order_by("-version").first()
+    assert approved.version == draft.version + 1
+    assert not any("Ontwerp" in line for line in text_of(approved))
+    with pytest.raises(NotPossible):
+        document_generate(meeting=meeting, kind="minutes", actor=world.coordinator)
