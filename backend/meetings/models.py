@@ -37,6 +37,11 @@ class Meeting(MeetingTransitions, StatefulModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
+        indexes = [
+            # The reminder scan looks for meetings by state and by start or deadline.
+            models.Index(fields=["state", "starts_at"], name="meeting_state_start"),
+            models.Index(fields=["state", "submission_deadline"], name="meeting_state_deadline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(submission_deadline__lte=models.F("starts_at")),
