@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check diagrams messages clean
+.PHONY: run test lint check diagrams messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: $(INSTALLED)
 ## make test: install what the tests need and run them (DATABASE_URL picks the database)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+## make bench: the benchmarks; their figures go to var/bench/*.json (not part of make test)
+bench: $(INSTALLED)
+	$(BIN)/python -m tests.bench.bench_documents --out var/bench/documents.json
+	$(BIN)/python -m tests.bench.bench_reminders --out var/bench/reminders.json
 
 ## make lint: ruff (lint and format) and mypy
 lint: $(INSTALLED)
