@@ -17,10 +17,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from backend.audit.models import TransitionLog
+from workflows import params as p
 from workflows.errors import (
     ConcurrentChange,
     GuardFailed,
@@ -84,14 +84,7 @@ def fire(
     step = machine.steps.get(name)
     if step is None or step.internal:
         raise UnknownTransition()
-    if not isinstance(comment, str):
-        raise GuardFailed([_("The comment must be a text.")])
-    if "\x00" in comment:
-        raise GuardFailed([_("The text contains a character that cannot be stored.")])
-    if len(comment) > MAX_COMMENT:
-        raise GuardFailed(
-            [_("The comment is too long (at most %(n)d characters).") % {"n": MAX_COMMENT}]
-        )
+    comment = p.text(comment, required_reason=None, max_length=MAX_COMMENT)
     with _restoring(obj), transaction.atomic():
         lock_unchanged(obj)
         method = getattr(obj, name)
@@ -104,7 +97,7 @@ def fire(
         reasons = [reason for guard in step.guards if (reason := guard(obj, cleaned, actor))]
         if reasons:
             raise GuardFailed(reasons)
-        _run(obj, name, step, actor=actor, params=cleaned, comment=comment.strip())
+        _run(obj, name, step, actor=actor, params=cleaned, comment=comment)
     return obj
 
 

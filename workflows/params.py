@@ -23,9 +23,14 @@ def only(raw: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     return dict(raw)
 
 
-def text(value: Any, *, required_reason: str, max_length: int = 20000) -> str:
-    """Return a stripped text, refusing a missing, non-text or too long one."""
+def text(value: Any, *, required_reason: str | None, max_length: int = 20000) -> str:
+    """Return a stripped text, refusing a non-text or too long one, and a missing one
+    unless `required_reason` is None (then an empty text is fine)."""
+    if value is None and required_reason is None:
+        return ""
     if value is None or (isinstance(value, str) and not value.strip()):
+        if required_reason is None:
+            return ""
         raise GuardFailed([required_reason])
     if not isinstance(value, str):
         raise GuardFailed([_("A text was expected.")])

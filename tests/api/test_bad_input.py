@@ -817,8 +817,8 @@ SCHEDULE_PARAMETERS = [
     ({}, "Choose the meeting to schedule the item on."),
     ({"meeting": "{welzijn}"}, "The meeting is not a meeting of the item's target cluster."),
     ({"meeting": "{meeting}", "urgent": True}, "Unknown parameter: %(name)s."),
-    ({"meeting": "{meeting}", "comment": 5}, "The comment must be a text."),
-    ({"meeting": "{meeting}", "comment": ["Dringend"]}, "The comment must be a text."),
+    ({"meeting": "{meeting}", "comment": 5}, "A text was expected."),
+    ({"meeting": "{meeting}", "comment": ["Dringend"]}, "A text was expected."),
 ]
 
 
