@@ -59,12 +59,6 @@ COORDINATOR_ONLY = frozenset({"coordinator", ADMINISTRATOR})
 
 START = dt.date(2024, 1, 1)
 
-COLLECTED: dict[tuple[str, str], tuple[int, int]] = {}
-"""(collection, caller) -> (queries with 5 objects, queries with 50 objects)."""
-
-OFFERED: dict[tuple[str, str], set[str]] = {}
-"""(collection, caller) -> every transition offered on some row of the list of 50."""
-
 
 # --- Building objects --------------------------------------------------------------------
 
@@ -580,12 +574,10 @@ def test_a_list_costs_the_same_queries_for_5_and_for_50_rows(
         )
         measured.append(sql)
     offered = [set(row.get("available_transitions", ())) for row in page["results"]]
-    OFFERED[case.collection, caller] = set().union(*offered)
     if caller in case.offered_to:
         most = 2 if caller == "coordinator" else 1
         assert any(len(t) >= most for t in offered), f"{case.collection} as {caller}: {offered}"
     few, many = measured
-    COLLECTED[case.collection, caller] = (len(few), len(many))
     assert len(many) == len(few), (
         f"GET {url} as {caller}: {len(few)} queries for {SIZES[0]} objects, "
         f"{len(many)} for {SIZES[1]}. Queries whose number changed:\n{growth(few, many)}"
@@ -624,22 +616,4 @@ def test_me_costs_the_same_queries_for_few_and_many_memberships(world: World) ->
         assert len(me["roles"]) == size
         measured.append(sql)
     few, many = measured
-    COLLECTED["me", "group_member"] = (len(few), len(many))
     assert len(many) == len(few), growth(few, many)
-
-
-def test_zz_the_measured_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    """Print what the tests above measured (runs last, in file order)."""
-    if not COLLECTED:
-        pytest.skip("nothing measured in this run")
-    width = max(len(f"{c} / {p}") for c, p in COLLECTED)
-    lines = [
-        "",
-        f"{'endpoint / caller':<{width}}  {SIZES[0]:>4}  {SIZES[1]:>4}  offered (of {SIZES[1]})",
-    ]
-    for (collection, caller), (few, many) in COLLECTED.items():
-        flag = "" if few == many else "  GROWS"
-        offered = ",".join(sorted(OFFERED.get((collection, caller), ()))) or "-"
-        lines.append(f"{f'{collection} / {caller}':<{width}}  {few:>4}  {many:>4}  {offered}{flag}")
-    with capsys.disabled():
-        print("\n".join(lines))
