@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,32 @@ class IdField(forms.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class InstantField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time, read as one instant in UTC.
+
+    Python accepts any offset below 24 hours and every year from 1 to 9999; PostgreSQL
+    refuses offsets beyond 15:59 and a value the UTC shift pushes past the calendar cannot
+    even be built. Normalising here keeps both from reaching the database.
+    """
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        instant = super().to_python(value)
+        if instant is None:
+            return None
+        try:
+            return instant.astimezone(dt.UTC)
+        except OverflowError:
+            raise FormValidationError(
+                _("The date and time lie outside the calendar."), code="overflow"
+            ) from None
+
+
+class InstantFilter(filters.IsoDateTimeFilter):
+    """Filter on an instant, normalised to UTC (see `InstantField`)."""
+
+    field_class = InstantField
 
 
 class IdFilter(filters.NumberFilter):
@@ -55,8 +83,8 @@ class MembershipFilter(filters.FilterSet):
 
 
 class MeetingFilter(filters.FilterSet):
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = InstantFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = InstantFilter(field_name="starts_at", lookup_expr="lt")
     body = IdFilter()
 
     class Meta:
@@ -118,8 +146,8 @@ class RatificationFilter(filters.FilterSet):
     coalition = IdFilter(field_name="municipality__coalitions", distinct=True)
     decision = IdFilter()
     municipality = IdFilter()
-    decided_after = filters.IsoDateTimeFilter(field_name="decision__decided_at", lookup_expr="gte")
-    decided_before = filters.IsoDateTimeFilter(field_name="decision__decided_at", lookup_expr="lt")
+    decided_after = InstantFilter(field_name="decision__decided_at", lookup_expr="gte")
+    decided_before = InstantFilter(field_name="decision__decided_at", lookup_expr="lt")
 
     class Meta:
         model = Ratification

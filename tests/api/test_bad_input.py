@@ -1418,3 +1418,44 @@ def test_a_fractional_meeting_id_selects_no_meeting(
 ) -> None:
     answer = client("coordinator").get(f"/api/v1/agenda-items/?meeting={decided.meeting.pk}.5")
     assert answer.status_code == 400 or answer.json()["count"] == 0, answer.content[:300]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        # PostgreSQL refuses offsets beyond 15:59 that Python accepts; read as UTC they are fine.
+        ("/api/v1/meetings/?starts_before=6057-07-28T19:31:56-16:20", 200),
+        ("/api/v1/meetings/?starts_after=1527-10-06T06:52:07%2B23:59", 200),
+        ("/api/v1/ratifications/?decided_before=2026-03-03T10:00:00-18:00", 200),
+        # Shifted to UTC these fall off the calendar: a clear 400, not an overflow.
+        ("/api/v1/meetings/?starts_after=0001-01-01T00:00:00%2B05:00", 400),
+        ("/api/v1/ratifications/?decided_after=9999-12-31T23:59:59-05:00", 400),
+    ],
+)
+def test_an_instant_with_an_extreme_offset_is_read_in_utc_and_leaves_the_database_usable(
+    world: World, client: Client, decided: SimpleNamespace, query: str, status: int
+) -> None:
+    coordinator = client("coordinator")
+    answer = coordinator.get(query)
+    assert answer.status_code == status, answer.content[:300]
+    if status == 400:
+        refused(answer, 400)
+    # The database never saw a value it refuses: the next question in the same
+    # transaction is answered (PostgreSQL would otherwise abort the transaction).
+    assert coordinator.get("/api/v1/meetings/").status_code == 200
+
+
+def test_an_instant_filter_compares_in_utc(
+    world: World, client: Client, decided: SimpleNamespace
+) -> None:
+    starts = decided.meeting.starts_at.astimezone(dt.UTC)
+    just_after = (starts + dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=-14)))
+    just_before = (starts - dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=14)))
+    coordinator = client("coordinator")
+
+    def found_before(instant: dt.datetime) -> set[int]:
+        answer = coordinator.get("/api/v1/meetings/", {"starts_before": instant.isoformat()})
+        return {meeting["id"] for meeting in answer.json()["results"]}
+
+    assert decided.meeting.pk in found_before(just_after)
+    assert decided.meeting.pk not in found_before(just_before)
