@@ -41,3 +41,12 @@ def items_visible_to(user: Any) -> QuerySet[AgendaItem]:
 def decisions_visible_to(user: Any) -> QuerySet[Decision]:
     """Return the decisions on items the person may see."""
     return Decision.objects.filter(item__in=items_visible_to(user))
+
+
+def entries_visible_to(user: Any, meeting: Any) -> QuerySet[AgendaEntry]:
+    """Return a meeting's agenda entries whose items the person may see, in agenda order."""
+    return (
+        AgendaEntry.objects.filter(meeting=meeting, item__in=items_visible_to(user))
+        .select_related("item")
+        .order_by("position")
+    )

@@ -1,6 +1,7 @@
-"""The generated Word documents under /api/v1/documents/: read only, with the bytes at
+"""The generated Word documents under /api/v1/documents/, with the bytes at
 `…/{id}/download/`. Visibility comes from the selector: a document of a meeting the caller
-cannot see, or a full version with an item the caller may not see, is 404."""
+cannot see, or a full version with an item the caller may not see, is 404. A POST stores the
+next version of a meeting's document (e.g. the minutes after the notes were completed)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from backend.api.filters import IdFilter
 from backend.documents.models import GeneratedDocument
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
+from backend.documents.services import document_generate
+from backend.meetings.selectors import meetings_visible_to
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -65,6 +69,13 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
             return None
 
 
+class GenerateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """Which document of which meeting to generate anew."""
+
+    meeting = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    kind = serializers.ChoiceField(choices=GeneratedDocument.Kind.choices)
+
+
 class IgnoreClientAccept(BaseContentNegotiation):
     """Answer errors as JSON whatever the client accepts: the download's success is a
     file response that bypasses the renderers, so an Accept for .docx is never a 406."""
@@ -78,7 +89,7 @@ class IgnoreClientAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     ordering_fields = ["created_at", "version", "id"]
@@ -86,6 +97,24 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[GeneratedDocument]:
         return documents_visible_to(self.request.user).select_related("meeting__body")
+
+    @extend_schema(
+        request=GenerateSerializer,
+        responses={201: DocumentSerializer},
+        summary="Generate the next version of a meeting's document",
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        wanted = GenerateSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        meeting = (
+            meetings_visible_to(request.user).filter(pk=wanted.validated_data["meeting"]).first()
+        )
+        if meeting is None:
+            raise NotFound()
+        document = document_generate(
+            meeting=meeting, kind=wanted.validated_data["kind"], actor=request.user
+        )
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},

@@ -160,6 +160,18 @@ class AgendaEntrySerializer(serializers.ModelSerializer[AgendaEntry]):
         fields = ["id", "position", "item", "session", "urgent", "outcome"]
 
 
+class EntryNoteSerializer(serializers.ModelSerializer[AgendaEntry]):
+    """An agenda entry with the discussion note the minutes print; only the note is written."""
+
+    title = serializers.CharField(source="item.title", read_only=True)
+    note = TextField(allow_blank=True, max_length=MAX_TEXT)
+
+    class Meta:
+        model = AgendaEntry
+        fields = ["id", "position", "item", "title", "session", "urgent", "outcome", "note"]
+        read_only_fields = ["id", "position", "item", "session", "urgent", "outcome"]
+
+
 class MeetingSerializer(StatefulSerializer):
     location = TextField(max_length=200, allow_blank=True, required=False)
     entries = AgendaEntrySerializer(many=True, read_only=True)

@@ -16,13 +16,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.agenda.selectors import decisions_visible_to, items_visible_to
+from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
 from backend.agenda.services import item_create, item_update
 from backend.api import filters
 from backend.api import serializers as s
@@ -41,6 +41,7 @@ from backend.meetings.services import (
     agenda_arrange,
     attendance_record,
     calendar_feed_for,
+    entry_note_write,
     meeting_plan,
     meeting_update,
 )
@@ -271,6 +272,54 @@ class MeetingViewSet(
             meeting=meeting, actor=request.user, entries=serializer.validated_data["entries"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
+
+    @extend_schema(
+        responses=s.EntryNoteSerializer(many=True),
+        summary="The agenda entries the caller may see, with their discussion notes",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=s.EntryNoteSerializer,
+    )
+    def entries(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()
+        return Response(
+            s.EntryNoteSerializer(entries_visible_to(request.user, meeting), many=True).data
+        )
+
+    @extend_schema(
+        methods=["GET"], responses=s.EntryNoteSerializer, summary="One agenda entry and its note"
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=s.EntryNoteSerializer,
+        responses=s.EntryNoteSerializer,
+        summary="Write an entry's discussion note (in session, or closed before approval)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path=r"entries/(?P<entry_id>[0-9]{1,18})",
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=s.EntryNoteSerializer,
+    )
+    def entry(self, request: Request, pk: str | None = None, entry_id: str = "") -> Response:
+        meeting = self.get_object()
+        entry = entries_visible_to(request.user, meeting).filter(pk=int(entry_id)).first()
+        if entry is None:
+            raise NotFound()
+        if request.method == "GET":
+            return Response(s.EntryNoteSerializer(entry).data)
+        serializer = s.EntryNoteSerializer(entry, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = entry_note_write(
+            entry=entry, actor=request.user, note=serializer.validated_data["note"]
+        )
+        return Response(s.EntryNoteSerializer(entry).data)
 
     @extend_schema(
         responses={(200, "text/calendar"): OpenApiTypes.BINARY}, summary="The meeting as .ics"

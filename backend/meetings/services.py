@@ -152,3 +152,38 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
         meeting.version += 1
         meeting.save(update_fields=["version"])
     return meeting
+
+
+NOTE_STATES = ("in_session", "closed")
+
+
+def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntry:
+    """Write the discussion note of an agenda entry, which the minutes print.
+
+    The secretariat (a chair or secretary of the body, or the coordinator) writes it during
+    the session and until the minutes are approved; then the note is frozen with them.
+    """
+    meeting = entry.meeting
+    if not (can.can_view_meeting(actor, meeting) and can.can_view_item(actor, entry.item)):
+        raise NotVisible()
+    if not can.can_run_meeting(actor, meeting):
+        raise NotPermitted()
+    with transaction.atomic():
+        # The meeting's row lock orders this write after a transition of the same meeting
+        # (closing it, approving its minutes), so a note never slips past the freeze.
+        state = (
+            Meeting.objects.select_for_update()
+            .filter(pk=meeting.pk)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state not in NOTE_STATES:
+            raise NotPossible(
+                _(
+                    "A discussion note is written during the session and until the minutes"
+                    " are approved."
+                )
+            )
+        AgendaEntry.objects.filter(pk=entry.pk).update(note=note)
+    entry.note = note
+    return entry

@@ -173,13 +173,67 @@ def test_a_missing_file_is_404_not_a_server_error(world: World, api: Api) -> Non
     assert answer.json()["detail"]
 
 
-def test_documents_cannot_be_changed_through_the_api(world: World, api: Api) -> None:
+def test_a_stored_document_cannot_be_changed_or_deleted(world: World, api: Api) -> None:
     document = GeneratedDocument.objects.get(meeting=convened(world))
     client = api("coordinator")
-    assert client.post(URL, {"meeting": document.meeting_id, "kind": "agenda"}).status_code == 405
     assert client.patch(f"{URL}{document.pk}/", {"version": 9}).status_code == 405
+    assert client.put(f"{URL}{document.pk}/", {"version": 9}).status_code == 405
     assert client.delete(f"{URL}{document.pk}/").status_code == 405
     assert GeneratedDocument.objects.get(pk=document.pk).version == 1
+
+
+def closed(world: World) -> Meeting:
+    item = world.prepared_item()
+    meeting = world.meeting_in_session(item)
+    fire(item, "approve", actor=world.cluster_chair, text="Goed.", consensus=True)
+    meeting.refresh_from_db()
+    fire(meeting, "close", actor=world.cluster_chair)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_the_secretariat_generates_the_next_version_of_the_minutes(world: World, api: Api) -> None:
+    meeting = closed(world)
+    meeting.entries.update(note="Roeselare vraagt een evaluatie na een jaar.")
+    answer = api("coordinator").post(URL, {"meeting": meeting.pk, "kind": "minutes"}, format="json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["version"] == 2 and answer.json()["kind"] == "minutes"
+    latest = GeneratedDocument.objects.get(pk=answer.json()["id"])
+    assert "Roeselare vraagt een evaluatie na een jaar." in all_text(read(latest.file.read()))
+    first = GeneratedDocument.objects.get(meeting=meeting, kind="minutes", version=1)
+    assert "Roeselare vraagt een evaluatie na een jaar." not in all_text(read(first.file.read()))
+
+
+def test_generating_is_refused_as_the_rules_of_the_meeting_say(world: World, api: Api) -> None:
+    meeting = closed(world)
+    before = GeneratedDocument.objects.count()
+    member = api("cluster_member").post(
+        URL, {"meeting": meeting.pk, "kind": "minutes"}, format="json"
+    )
+    assert member.status_code == 403, member.content
+    stranger = api("stranger").post(URL, {"meeting": meeting.pk, "kind": "minutes"}, format="json")
+    assert stranger.status_code == 404, stranger.content
+    fire(meeting, "approve_minutes", actor=world.cluster_chair)
+    frozen = api("coordinator").post(URL, {"meeting": meeting.pk, "kind": "minutes"}, format="json")
+    assert frozen.status_code == 409, frozen.content
+    assert "goedgekeurd" in frozen.json()["detail"].lower()
+    assert GeneratedDocument.objects.count() == before + 1  # only the approved minutes
+
+
+def test_a_bad_generation_request_is_400(world: World, api: Api) -> None:
+    meeting = convened(world)
+    client = api("coordinator")
+    for body in (
+        {},
+        {"meeting": meeting.pk},
+        {"meeting": meeting.pk, "kind": "brief"},
+        {"meeting": "een", "kind": "agenda"},
+        {"meeting": 2**64, "kind": "agenda"},
+    ):
+        answer = client.post(URL, body, format="json")
+        assert answer.status_code == 400, (body, answer.content)
+        assert answer.json()["reasons"]
+    assert client.post(URL, {"meeting": 2**62, "kind": "agenda"}, format="json").status_code == 404
 
 
 def test_the_list_costs_the_same_queries_for_two_documents_as_for_ten(
