@@ -3,6 +3,7 @@ and their checksums, in the caller's transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from io import BytesIO
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.documents.data import BUILDERS, DocumentData
@@ -175,3 +178,31 @@ def document_full_version(document: GeneratedDocument) -> GeneratedDocument | No
     return GeneratedDocument.objects.filter(
         meeting=document.meeting_id, kind=document.kind, version=document.version, public=False
     ).first()
+
+
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def orphan_files_sweep(*, grace: dt.timedelta = ORPHAN_GRACE, dry_run: bool = False) -> list[str]:
+    """Delete the document files no GeneratedDocument points at, and return their names.
+
+    A generation writes its file before its row, so a transition that rolls back leaves a
+    file behind that nobody can reach. Only files older than `grace` go: a generation still
+    in progress has written its file but not yet committed its row.
+    """
+    storage: Storage = GeneratedDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
+    if not storage.exists("documents"):
+        return []
+    known = set(GeneratedDocument.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - grace
+    swept = []
+    folders, _files = storage.listdir("documents")
+    for folder in folders:
+        for name in storage.listdir(f"documents/{folder}")[1]:
+            path = f"documents/{folder}/{name}"
+            if path in known or storage.get_modified_time(path) > cutoff:
+                continue
+            if not dry_run:
+                storage.delete(path)
+            swept.append(path)
+    return sorted(swept)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import importlib
 import socket
 import threading
 from email import policy
@@ -189,8 +190,12 @@ def test_the_schedules_are_created_once_however_often_the_command_runs() -> None
     call_command("setup_schedules")
     assert sorted(Schedule.objects.values_list("name", "func")) == [
         ("daily-digests", "backend.reminders.tasks.send_daily_digests"),
+        ("document-sweep", "backend.documents.tasks.sweep_orphan_files"),
         ("reminders", "backend.reminders.tasks.run_reminders"),
     ]
+    for func in Schedule.objects.values_list("func", flat=True):
+        module, name = func.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name)), func
 
 
 def test_the_queue_is_configured_deliberately() -> None:

@@ -1,4 +1,4 @@
-"""Create (or bring up to date) the django-q2 schedules of the reminders; idempotent."""
+"""Create (or bring up to date) the django-q2 schedules; idempotent."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ SCHEDULES: list[dict[str, Any]] = [
         "schedule_type": Schedule.DAILY,
         "first_run": dt.time(7, 0),
     },
+    {
+        "name": "document-sweep",
+        "func": "backend.documents.tasks.sweep_orphan_files",
+        "schedule_type": Schedule.DAILY,
+        "first_run": dt.time(3, 30),
+    },
 ]
 
 
@@ -33,7 +39,7 @@ def next_at(time: dt.time) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = "Create the reminder schedules of django-q2 (safe to run again)."
+    help = "Create the schedules of django-q2: reminders, digests, sweep (safe to run again)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         for spec in SCHEDULES:
