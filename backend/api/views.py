@@ -45,7 +45,15 @@ from backend.meetings.services import (
     meeting_plan,
     meeting_update,
 )
-from backend.organisations.models import Body, Coalition, Membership, Municipality, Region, Service
+from backend.organisations.models import (
+    Body,
+    Coalition,
+    Membership,
+    Municipality,
+    Person,
+    Region,
+    Service,
+)
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
 from workflows.engine import fire
@@ -507,11 +515,8 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-a
 class MeView(APIView):
     @extend_schema(responses=s.MeSerializer, summary="Who am I: memberships and roles")
     def get(self, request: Request) -> Response:
-        person = (
-            type(request.user)
-            .objects.select_related("municipality", "region")
-            .get(pk=request.user.pk)
-        )
+        # Person, not type(request.user): with a session sign-in the user is a lazy object.
+        person = Person.objects.select_related("municipality", "region").get(pk=request.user.pk)
         return Response(s.MeSerializer(person).data)
 
 
