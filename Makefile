@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check diagrams messages bench clean
+.PHONY: run test lint check diagrams messages bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench.bench_documents --out var/bench/documents.json
 	$(BIN)/python -m tests.bench.bench_reminders --out var/bench/reminders.json
+
+## make screenshots: the browser journey, saving its pictures to docs/screenshots/
+screenshots: $(INSTALLED)
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
 
 ## make lint: ruff (lint and format) and mypy
 lint: $(INSTALLED)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
+from backend.followup.models import Action
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
 from backend.organisations.models import Body, Membership, Municipality, Person, Region, Service
@@ -159,3 +161,31 @@ def world(db: None) -> World:
     member(w.cluster_member, cluster, "member", tielt)
     member(w.third_member, cluster, "member", izegem)
     return w
+
+
+@pytest.fixture
+def decided(world: World) -> SimpleNamespace:
+    """An approved item with its decision, two pending ratifications and an open action."""
+    item = world.prepared_item(title="Regionaal fietsroutenetwerk")
+    meeting = world.meeting_in_session(item)
+    fire(
+        item,
+        "approve",
+        actor=world.cluster_chair,
+        text="De cluster keurt het regionaal fietsroutenetwerk goed.",
+        consensus=True,
+    )
+    action = Action.objects.create(
+        item=item,
+        title="Routes intekenen in het GIS",
+        service=world.service,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    item.refresh_from_db()
+    return SimpleNamespace(
+        item=item,
+        meeting=meeting,
+        decision=item.decision,
+        ratification=item.decision.ratifications.order_by("municipality__name").first(),
+        action=action,
+    )

@@ -164,34 +164,6 @@ def a_new_action(for_item: AgendaItem, world: World, /, **fields: Any) -> dict[s
 
 
 @pytest.fixture
-def decided(world: World) -> SimpleNamespace:
-    """An approved item with its decision, two pending ratifications and an open action."""
-    item = world.prepared_item(title="Regionaal fietsroutenetwerk")
-    meeting = world.meeting_in_session(item)
-    fire(
-        item,
-        "approve",
-        actor=world.cluster_chair,
-        text="De cluster keurt het regionaal fietsroutenetwerk goed.",
-        consensus=True,
-    )
-    action = Action.objects.create(
-        item=item,
-        title="Routes intekenen in het GIS",
-        service=world.service,
-        due_date=timezone.localdate() + dt.timedelta(days=30),
-    )
-    item.refresh_from_db()
-    return SimpleNamespace(
-        item=item,
-        meeting=meeting,
-        decision=item.decision,
-        ratification=item.decision.ratifications.order_by("municipality__name").first(),
-        action=action,
-    )
-
-
-@pytest.fixture
 def in_session(world: World) -> SimpleNamespace:
     """An item scheduled on a cluster meeting that is in session (Roeselare and Tielt present)."""
     item = world.prepared_item(title="Gemeenschappelijk archiefbeleid")

@@ -1,0 +1,85 @@
+"""The forms of the pages. They check shape and region; the services judge the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from backend.agenda.models import AgendaItem
+from backend.meetings.models import Attendance
+from backend.organisations.models import Body, Membership, Municipality, Person
+
+MAX_TEXT = 20000
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), max_length=200, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+def groups_for(person: Person) -> QuerySet[Body]:
+    """The intervision groups the person may draft items in."""
+    groups = Body.objects.filter(region=person.region_id, kind=Body.Kind.INTERVISION_GROUP)
+    if not person.is_coordinator and not person.is_superuser:
+        groups = groups.filter(
+            pk__in=Membership.objects.active().filter(person=person).values("body")
+        )
+    return groups.order_by("name")
+
+
+class ItemForm(forms.Form):
+    """An agenda item's content, with the bodies and municipalities of the person's region."""
+
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    intervision_group = forms.ModelChoiceField(
+        label=_("Intervision group"), queryset=Body.objects.none()
+    )
+    target_cluster = forms.ModelChoiceField(
+        label=_("Target cluster"), queryset=Body.objects.none(), required=False
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"), max_length=MAX_TEXT, required=False, widget=forms.Textarea
+    )
+    proposed_decision = forms.CharField(
+        label=_("Proposed decision"), max_length=MAX_TEXT, required=False, widget=forms.Textarea
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Municipalities concerned"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confidential = forms.BooleanField(label=_("Confidential"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bodies = Body.objects.filter(region=person.region_id).order_by("name")
+        field = self.fields
+        field["intervision_group"].queryset = groups_for(person)  # type: ignore[attr-defined]
+        field["target_cluster"].queryset = bodies.filter(  # type: ignore[attr-defined]
+            kind=Body.Kind.CLUSTER
+        )
+        field["municipalities"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
+            region=person.region_id
+        ).order_by("name")
+
+    def content(self) -> dict[str, Any]:
+        """The cleaned content, as the item services take it."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class AttendanceForm(forms.Form):
+    person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    status = forms.ChoiceField(choices=Attendance.Status.choices)

@@ -1,0 +1,22 @@
+"""The URLs of the web pages, in Dutch as the people who use them read them."""
+
+from django.urls import path
+
+from backend.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aanmelden/", views.sign_in_view, name="sign-in"),
+    path("afmelden/", views.sign_out_view, name="sign-out"),
+    path("punten/", views.item_list, name="items"),
+    path("punten/nieuw/", views.item_new, name="item-new"),
+    path("punten/<int:pk>/", views.item_detail, name="item"),
+    path("punten/<int:pk>/bewerken/", views.item_edit, name="item-edit"),
+    path("vergaderingen/", views.meeting_list, name="meetings"),
+    path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
+    path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
+    path("hulp/", views.help_page, name="help"),
+]

@@ -1,0 +1,501 @@
+"""The Dutch web pages: sign-in, "Mijn werk", agenda items, meetings and the help page.
+
+Every write goes through the same services and the one workflow entry point as the API,
+so the pages show and allow exactly what the person may do, and say why not in Dutch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.agenda.models import AgendaItem
+from backend.agenda.selectors import entries_visible_to, items_visible_to
+from backend.agenda.services import item_create, item_update
+from backend.audit.models import TransitionLog
+from backend.audit.services import TooManyFailures, sign_in
+from backend.documents.selectors import documents_visible_to
+from backend.followup.selectors import actions_visible_to, ratifications_visible_to
+from backend.meetings.models import Attendance, Meeting
+from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
+from backend.meetings.services import attendance_record
+from backend.organisations.models import Membership, Person
+from backend.reminders.delivery import describe
+from backend.reminders.models import Notification
+from backend.web.forms import AttendanceForm, ItemForm, SignInForm, groups_for
+from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
+from workflows import predicates as can
+from workflows.action import ActionState
+from workflows.agenda_item import ItemState
+from workflows.diagrams import MACHINES, mermaid, transitions_of
+from workflows.engine import fire
+from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
+from workflows.labels import transition_label
+
+CLOSED_ITEM_STATES = ("completed", "withdrawn", "rejected")
+# Steps that are open almost all the time are a way out, not work that waits.
+NOT_WORK = {"withdraw", "cancel"}
+
+
+def person_of(request: HttpRequest) -> Person:
+    """The signed-in person (the views that call this require a sign-in)."""
+    return cast(Person, request.user)
+
+
+def reasons_of(error: TransitionError) -> list[str]:
+    """The Dutch sentences that say why the workflow refused."""
+    if isinstance(error, GuardFailed):
+        return [str(reason) for reason in error.reasons]
+    return [str(error.message)]
+
+
+def timeline(obj: Any) -> list[tuple[TransitionLog, str, str]]:
+    """The object's history, oldest first, with readable transition and state names."""
+    logs = TransitionLog.objects.for_object(obj).select_related("actor")
+    return [(log, transition_label(log.transition), state_label(obj, log.target)) for log in logs]
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and allowed else fallback
+
+
+# --- Sign-in -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_view(request: HttpRequest) -> HttpResponse:
+    home = reverse("web:home")
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request, home))
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        except TooManyFailures as error:
+            minutes = max(1, round(error.retry_after / 60))
+            form.add_error(
+                None,
+                _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
+                % {"minutes": minutes},
+            )
+            status = 429
+        else:
+            if person is not None:
+                login(request, person)
+                return redirect(safe_next(request, home))
+            form.add_error(None, _("The username or password is not correct."))
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "web/sign_in.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@require_POST
+def sign_out_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("web:sign-in")
+
+
+# --- Mijn werk -----------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = person_of(request)
+    open_items = (
+        items_visible_to(user)
+        .exclude(state__in=CLOSED_ITEM_STATES)
+        .select_related("target_cluster", "intervision_group")
+        .order_by("-updated_at")[:200]
+    )
+    waiting = [
+        (item, forms)
+        for item in open_items
+        if (forms := [t for t in forms_for(item, user) if t.name not in NOT_WORK])
+    ]
+    my_actions = (
+        actions_visible_to(user)
+        .filter(state__in=ActionState.unfinished())
+        .filter(Q(assignee=user) | Q(service__isnull=False, service=user.service_id))
+        .select_related("item", "service")
+        .order_by("due_date")[:50]
+    )
+    ratifications = (
+        ratifications_visible_to(user)
+        .filter(state="pending", municipality=user.municipality_id)
+        .select_related("decision__item", "municipality")
+        .order_by("decision__decided_at")[:50]
+        if user.municipality_id
+        else []
+    )
+    meetings = feed_meetings(user).filter(starts_at__gte=timezone.now())[:5]
+    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
+        "-due_at"
+    )[:10]
+    return render(
+        request,
+        "web/home.html",
+        {
+            "waiting": waiting[:25],
+            "my_actions": my_actions,
+            "today": timezone.localdate(),
+            "ratifications": ratifications,
+            "meetings": meetings,
+            "notifications": [(n, describe(n)) for n in notifications],
+        },
+    )
+
+
+# --- Agenda items --------------------------------------------------------------------
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    items = items_visible_to(request.user).select_related("target_cluster", "intervision_group")
+    state = request.GET.get("state", "")
+    if state in ItemState.values:
+        items = items.filter(state=state)
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        items = items.filter(Q(title__icontains=search) | Q(rationale__icontains=search))
+    page = Paginator(items.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/item_list.html",
+        {
+            "page": page,
+            "state": state,
+            "q": search,
+            "states": ItemState.choices,
+            "may_draft": groups_for(person_of(request)).exists(),
+        },
+    )
+
+
+def visible_item(request: HttpRequest, pk: int) -> AgendaItem:
+    item = items_visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest) -> HttpResponse:
+    if not groups_for(person_of(request)).exists():
+        raise PermissionDenied(_("Only members of an intervision group draft agenda items."))
+    form = ItemForm(request.POST or None, person=person_of(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = item_create(actor=request.user, **form.content())
+        except TransitionError as error:
+            for reason in reasons_of(error):
+                form.add_error(None, reason)
+        else:
+            messages.success(request, _("The item is saved as a draft."))
+            return redirect("web:item", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/item_form.html", {"form": form, "item": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    if not can.can_edit_item_content(request.user, item):
+        messages.error(request, _("You may not change this item now."))
+        return redirect("web:item", pk=item.pk)
+    initial = {
+        "title": item.title,
+        "kind": item.kind,
+        "intervision_group": item.intervision_group_id,
+        "target_cluster": item.target_cluster_id,
+        "rationale": item.rationale,
+        "proposed_decision": item.proposed_decision,
+        "municipalities": list(item.municipalities.values_list("pk", flat=True)),
+        "confidential": item.confidential,
+        "version": item.version,
+    }
+    form = ItemForm(request.POST or None, person=person_of(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        content = form.content()
+        municipalities = content.pop("municipalities")
+        try:
+            item_update(
+                item,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                municipalities=municipalities,
+                **content,
+            )
+        except ConcurrentChange:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this item in the meantime. Open it again to see "
+                    "their changes; your text is still below."
+                ),
+            )
+        except TransitionError as error:
+            for reason in reasons_of(error):
+                form.add_error(None, reason)
+        else:
+            messages.success(request, _("The item is saved."))
+            return redirect("web:item", pk=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/item_form.html", {"form": form, "item": item}, status=status)
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    decision = getattr(item, "decision", None)
+    return render(
+        request,
+        "web/item_detail.html",
+        {
+            "item": item,
+            "history": timeline(item),
+            "decision": decision,
+            "votes": decision.votes.select_related("municipality") if decision else [],
+            "actions": [
+                (action, forms_for(action, request.user))
+                for action in actions_visible_to(request.user)
+                .filter(item=item)
+                .select_related("assignee", "service")
+                .order_by("due_date", "id")
+            ],
+            "ratifications": [
+                (ratification, forms_for(ratification, request.user))
+                for ratification in ratifications_visible_to(request.user)
+                .filter(decision__item=item)
+                .select_related("municipality", "decision")
+                .order_by("municipality__name")
+            ],
+            "entries": item.entries.select_related("meeting__body").order_by("meeting__starts_at"),
+            "transitions": forms_for(item, request.user),
+            "may_edit": can.can_edit_item_content(request.user, item),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- Transitions ---------------------------------------------------------------------
+
+
+def page_of(obj: Any) -> str:
+    if isinstance(obj, Meeting):
+        return reverse("web:meeting", args=[obj.pk])
+    if isinstance(obj, AgendaItem):
+        return reverse("web:item", args=[obj.pk])
+    return reverse(
+        "web:item", args=[obj.item_id if hasattr(obj, "item_id") else obj.decision.item_id]
+    )
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, kind: str, pk: int, name: str) -> HttpResponse:
+    """Fire a transition from a page; a refusal comes back beside the button, in Dutch."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    obj = spec.visible(request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    target = safe_next(request, page_of(obj))
+    try:
+        fire(
+            obj,
+            name,
+            actor=request.user,
+            comment=request.POST.get("comment", ""),
+            params=raw_params(obj, name, request.POST),
+        )
+    except NotVisible:
+        raise Http404 from None
+    except TransitionError as error:
+        reasons = reasons_of(error)
+        if request.htmx:  # type: ignore[attr-defined]
+            form = TransitionForm(
+                kind=kind, obj=obj, name=name, values=request.POST, errors=reasons
+            )
+            return render(request, "web/_transition.html", {"t": form, "next": target})
+        for reason in reasons:
+            messages.error(request, reason)
+        return HttpResponseRedirect(target)
+    messages.success(
+        request, _("Done: %(label)s.") % {"label": TransitionForm(kind, obj, name, {}, []).label}
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
+
+
+# --- Meetings ------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = meetings_visible_to(request.user).select_related("body")
+    body = request.GET.get("body", "")
+    if body.isdigit() and len(body) < 19:
+        meetings = meetings.filter(body=int(body))
+    now = timezone.now()
+    bodies = (
+        meetings_visible_to(request.user)
+        .values_list("body", "body__name")
+        .distinct()
+        .order_by("body__name")
+    )
+    return render(
+        request,
+        "web/meeting_list.html",
+        {
+            "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at")[:50],
+            "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:20],
+            "bodies": bodies,
+            "body": body,
+        },
+    )
+
+
+def visible_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = meetings_visible_to(request.user).select_related("body").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
+    recorded = dict(meeting.attendances.values_list("person", "status"))
+    members = (
+        Membership.objects.active(timezone.localdate(meeting.starts_at))
+        .filter(body=meeting.body)
+        .select_related("person", "municipality")
+        .order_by("municipality__name", "person__last_name")
+    )
+    return [(membership, recorded.get(membership.person_id, "")) for membership in members]
+
+
+def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    user = request.user
+    entries = list(entries_visible_to(user, meeting))
+    in_session = meeting.state == "in_session"
+    return {
+        "meeting": meeting,
+        "entries": [
+            (
+                entry,
+                forms_for(entry.item, user) if in_session and entry.outcome == "pending" else [],
+            )
+            for entry in entries
+        ],
+        "hidden": meeting.entries.count() - len(entries),
+        "attendance": attendance_rows(meeting),
+        "statuses": Attendance.Status.choices,
+        "quorum": quorum_of(meeting),
+        "may_record": can.can_run_meeting(user, meeting)
+        and meeting.state in ("convened", "in_session"),
+        "documents": documents_visible_to(user)
+        .filter(meeting=meeting)
+        .order_by("kind", "-version"),
+        "transitions": forms_for(meeting, user),
+        "history": timeline(meeting),
+    }
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = visible_meeting(request, pk)
+    return render(request, "web/meeting_detail.html", meeting_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one member's attendance; the attendance block (with the quorum) comes back."""
+    meeting = visible_meeting(request, pk)
+    form = AttendanceForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(message) for field in form.errors.values() for message in field]
+    else:
+        person = (
+            Membership.objects.filter(body=meeting.body, person=form.cleaned_data["person"])
+            .values_list("person", flat=True)
+            .first()
+        )
+        if person is None:
+            errors = [_("This person is not a member of the body.")]
+        else:
+            try:
+                attendance_record(
+                    meeting=meeting,
+                    person=Membership.objects.get(body=meeting.body, person=person).person,
+                    status=form.cleaned_data["status"],
+                    actor=request.user,
+                )
+            except NotVisible:
+                raise Http404 from None
+            except TransitionError as error:
+                errors = reasons_of(error)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = meeting_context(request, meeting) | {"errors": errors}
+        return render(request, "web/_attendance.html", context, status=200)
+    for reason in errors:
+        messages.error(request, reason)
+    return redirect("web:meeting", pk=meeting.pk)
+
+
+# --- Help ------------------------------------------------------------------------------
+
+
+def state_label(model: Any, state: str) -> str:
+    return str(dict(model._meta.get_field("state").choices).get(state, state))
+
+
+@login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The four state machines: drawn from the same Mermaid source as the README, and as a
+    table that a screen reader can read."""
+    machines = []
+    for label in MACHINES:
+        model = apps.get_model(label)
+        order = [value for value, _label in model._meta.get_field("state").choices]
+        steps = [
+            (state_label(model, source), transition_label(name), state_label(model, target))
+            for name, source, target in sorted(
+                transitions_of(model),
+                key=lambda t: (order.index(t[1]) if t[1] in order else len(order), t[0]),
+            )
+        ]
+        machines.append((model._meta.verbose_name, mermaid(model), steps))
+    return render(request, "web/help.html", {"machines": machines})

@@ -1,0 +1,253 @@
+"""The whole journey in a real browser (Debian's Chromium through Playwright) against a live
+server: a director drafts, the group prepares, the coordinator schedules and convenes, the
+mayors decide, DVV executes and the coordinator closes the item; each step signed in as the
+person who takes it, and a refused step shows its reason.
+
+Screenshots of the key pages at tablet and desktop width go to SCREENSHOTS_DIR (a temporary
+folder unless set; `make screenshots` writes them to docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from backend.agenda.models import AgendaItem
+from backend.audit.models import TransitionLog
+from backend.followup.services import action_create
+from tests.conftest import World
+
+CHROMIUM = "/usr/bin/chromium"
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (.ci/run installs it)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+# Playwright's synchronous API runs an event loop in this thread; the ORM calls the test
+# makes between browser steps are ordinary synchronous calls all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+WIDTHS = {"tablet": (768, 1024), "desktop": (1280, 900)}
+# A slow machine (two cores running the suite) gets time; a real failure still fails.
+playwright_api.expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def shots() -> Iterator[Path]:
+    wanted = os.environ.get("SCREENSHOTS_DIR")
+    folder = Path(wanted) if wanted else Path(tempfile.mkdtemp(prefix="midwest-shots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    if not wanted:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def shoot(page: object, folder: Path, name: str) -> None:
+    """Save the page at tablet and at desktop width."""
+    for width_name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        page.screenshot(path=folder / f"{name}-{width_name}.png", full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1280, "height": 900})  # type: ignore[attr-defined]
+
+
+class Person:
+    """One person at a browser: a fresh context (own cookies), signed in by the form."""
+
+    def __init__(self, browser: object, base: str, username: str, shots: Path) -> None:
+        self.base, self.shots = base, shots
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": 1280, "height": 900}, locale="nl-BE"
+        )
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.goto(f"{base}/aanmelden/")
+        self.page.get_by_label("Gebruikersnaam").fill(username)
+        self.page.get_by_label("Wachtwoord").fill("pw")
+        self.page.get_by_role("button", name="Aanmelden").click()
+        self.page.wait_for_url(f"{base}/")
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+
+    def step(self, label: str, within: str = "body", refused: bool = False, **fields: str) -> None:
+        """Open the transition's form, fill its fields and press its button; wait for the
+        page that follows (or, for a refusal, for the answer that comes back in place)."""
+        slot = self.page.locator(within).locator("details.transition", has_text=label).first
+        slot.locator("summary").click()
+        for name, value in fields.items():
+            field = slot.locator(f"[name={name}]")
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        button = slot.locator("button[type=submit]")
+        if refused:
+            with self.page.expect_response(lambda answer: "/overgang/" in answer.url):
+                button.click()
+        else:
+            with self.page.expect_navigation():
+                button.click()
+
+    def expect_message(self, text: str) -> None:
+        playwright_api.expect(self.page.locator(".messages, .errors").first).to_contain_text(text)
+
+    def shoot(self, name: str) -> None:
+        shoot(self.page, self.shots, name)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_the_journey_from_draft_to_completed_in_a_browser(
+    world: World, live_server: object, browser: object, shots: Path
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    meeting = world.meeting(days=10)
+
+    # The sign-in page, then the director drafts the item with the form and submits it.
+    anonymous = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = anonymous.new_page()
+    page.goto(f"{base}/")
+    playwright_api.expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
+    shoot(page, shots, "aanmelden")
+    page.get_by_label("Gebruikersnaam").fill("author")
+    page.get_by_label("Wachtwoord").fill("fout")
+    page.get_by_role("button", name="Aanmelden").click()
+    playwright_api.expect(page.locator(".errors")).to_contain_text(
+        "Gebruikersnaam of wachtwoord is niet juist."
+    )
+    anonymous.close()
+
+    director = Person(browser, base, "author", shots)
+    director.open("/punten/nieuw/")
+    director.page.get_by_label("Titel").fill("Gezamenlijke aankoop van laadpalen")
+    director.page.get_by_label("Intervisiegroep").select_option(str(world.group.pk))
+    director.page.get_by_label("Doelcluster").select_option(str(world.cluster.pk))
+    director.page.get_by_label("Motivering").fill("Samen aankopen is goedkoper en sneller.")
+    director.page.get_by_label("Voorstel van beslissing").fill("De cluster keurt de aankoop goed.")
+    director.page.get_by_label("Roeselare").check()
+    director.page.get_by_label("Tielt").check()
+    director.page.get_by_role("button", name="Bewaren").click()
+    director.expect_message("Het punt is bewaard als ontwerp.")
+    item = AgendaItem.objects.get(title="Gezamenlijke aankoop van laadpalen")
+    director.step("Indienen bij de intervisiegroep")
+    director.expect_message("Gedaan")
+    director.open("/")
+    director.shoot("mijn-werk")
+    director.close()
+
+    # The chair of the intervision group prepares and endorses it.
+    chair = Person(browser, base, "groupchair", shots)
+    playwright_api.expect(
+        chair.page.get_by_text("Gezamenlijke aankoop van laadpalen")
+    ).to_be_visible()
+    chair.open(f"/punten/{item.pk}/")
+    chair.step("Voorbereiding starten")
+    chair.step("Goedkeuren voor de cluster")
+    chair.close()
+
+    # The coordinator schedules it, convenes the meeting and records the attendance.
+    coordinator = Person(browser, base, "coordinator", shots)
+    coordinator.open(f"/punten/{item.pk}/")
+    coordinator.step("Op de agenda van een vergadering zetten", meeting=str(meeting.pk))
+    coordinator.open(f"/vergaderingen/{meeting.pk}/")
+    coordinator.step("Bijeenroepen")
+    coordinator.expect_message("Gedaan")
+    for name in ("Clusterchair", "Clustermember"):
+        row = coordinator.page.locator("#attendance tr", has_text=name)
+        with coordinator.page.expect_response(lambda answer: "aanwezigheid" in answer.url):
+            row.get_by_label("aanwezig", exact=True).check()
+    playwright_api.expect(coordinator.page.locator(".quorum")).to_contain_text("Quorum bereikt.")
+    coordinator.close()
+
+    # The mayor who chairs the cluster opens the session, approves, and closes it.
+    mayor = Person(browser, base, "clusterchair", shots)
+    mayor.open(f"/vergaderingen/{meeting.pk}/")
+    mayor.step("De zitting openen")
+    mayor.shoot("vergadering-in-zitting")
+    mayor.step("Goedkeuren", within=f"#entry-{item.entries.get().pk}")
+    mayor.expect_message("Gedaan")
+    mayor.step("De zitting sluiten")
+    mayor.close()
+    item.refresh_from_db()
+    assert item.state == "approved" and item.decision.consensus
+
+    # Execution cannot start without an action: the refusal says why.
+    coordinator = Person(browser, base, "coordinator", shots)
+    coordinator.open(f"/punten/{item.pk}/")
+    coordinator.step("Uitvoering starten", refused=True)
+    coordinator.expect_message("actie")
+    item.refresh_from_db()
+    assert item.state == "approved"
+    action_create(
+        item=item,
+        actor=world.coordinator,
+        title="Bestek laadpalen opmaken",
+        service=world.service,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    coordinator.open(f"/punten/{item.pk}/")
+    coordinator.step("Uitvoering starten")
+    coordinator.close()
+
+    # DVV Midwest carries the action out.
+    dvv = Person(browser, base, "dvv", shots)
+    dvv.open(f"/punten/{item.pk}/")
+    dvv.step("Starten", within="section[aria-labelledby=actions]")
+    dvv.step("Afronden", within="section[aria-labelledby=actions]")
+    dvv.close()
+
+    # The coordinator closes the item; the page shows the whole path it travelled.
+    coordinator = Person(browser, base, "coordinator", shots)
+    coordinator.open(f"/punten/{item.pk}/")
+    coordinator.step("Afronden", within="section[aria-labelledby=next-steps]")
+    coordinator.expect_message("Gedaan")
+    playwright_api.expect(coordinator.page.locator("ol.timeline li")).to_have_count(8)
+    coordinator.shoot("agendapunt")
+    coordinator.open("/hulp/")
+    coordinator.page.wait_for_selector("pre.mermaid svg")
+    coordinator.shoot("hulp")
+    coordinator.close()
+
+    item.refresh_from_db()
+    assert item.state == "completed"
+    assert [log.transition for log in TransitionLog.objects.for_object(item)] == [
+        "submit",
+        "start_preparation",
+        "endorse",
+        "schedule",
+        "approve",
+        "start_execution",
+        "complete",
+    ]
+    for width in WIDTHS:
+        assert (shots / f"agendapunt-{width}.png").stat().st_size > 10_000

@@ -1,0 +1,424 @@
+"""The web pages: who sees what, what each form does with good and bad input, in Dutch."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from backend.agenda.models import AgendaItem, Decision
+from backend.audit.models import TransitionLog
+from backend.meetings.models import Attendance
+from tests.conftest import World
+from workflows.engine import fire
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(person: object) -> Client:
+    client = Client()
+    client.force_login(person)  # type: ignore[arg-type]
+    return client
+
+
+def text(response: object) -> str:
+    return response.content.decode()  # type: ignore[attr-defined]
+
+
+# --- Sign-in ---------------------------------------------------------------------------
+
+
+def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(world: World) -> None:
+    answer = Client().get("/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/aanmelden/?next=/"
+    page = Client().get("/aanmelden/")
+    assert page.status_code == 200
+    assert 'lang="nl-be"' in text(page) and "Aanmelden" in text(page)
+
+
+def test_signing_in_lands_on_my_work(world: World) -> None:
+    client = Client()
+    answer = client.post("/aanmelden/", {"username": "author", "password": "pw"})
+    assert answer.status_code == 302 and answer["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200 and "Mijn werk" in text(home)
+
+
+def test_a_wrong_password_gets_a_clear_dutch_message(world: World) -> None:
+    answer = Client().post("/aanmelden/", {"username": "author", "password": "fout"})
+    assert answer.status_code == 400
+    assert "Gebruikersnaam of wachtwoord is niet juist." in text(answer)
+    assert "_auth_user_id" not in Client().session
+
+
+def test_repeated_failures_pause_the_sign_in_even_with_the_right_password(world: World) -> None:
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post("/aanmelden/", {"username": "author", "password": "fout"})
+    answer = client.post("/aanmelden/", {"username": "author", "password": "pw"})
+    assert answer.status_code == 429
+    assert "Te veel mislukte aanmeldingen" in text(answer)
+    assert client.get("/").status_code == 302
+
+
+def test_an_empty_sign_in_form_names_the_missing_fields(world: World) -> None:
+    answer = Client().post("/aanmelden/", {"username": "", "password": ""})
+    assert answer.status_code == 400
+    assert text(answer).count("Dit veld is vereist.") == 2
+
+
+def test_the_next_address_never_leads_off_the_site(world: World) -> None:
+    answer = Client().post(
+        "/aanmelden/", {"username": "author", "password": "pw", "next": "https://evil.example/"}
+    )
+    assert answer.status_code == 302 and answer["Location"] == "/"
+    inside = Client().post(
+        "/aanmelden/", {"username": "author", "password": "pw", "next": "/punten/"}
+    )
+    assert inside["Location"] == "/punten/"
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(world: World) -> None:
+    client = signed_in(world.author)
+    assert client.get("/afmelden/").status_code == 405
+    assert client.post("/afmelden/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_the_english_switch_shows_the_pages_in_english(world: World) -> None:
+    client = signed_in(world.author)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My work" in text(client.get("/"))
+
+
+# --- Mijn werk -------------------------------------------------------------------------
+
+
+def test_my_work_shows_what_waits_for_each_person(world: World) -> None:
+    draft = world.item(title="Gedeelde preventieadviseur")
+    submitted = world.item(title="Regionaal fietsplan")
+    fire(submitted, "submit", actor=world.author)
+    author = text(signed_in(world.author).get("/"))
+    assert "Gedeelde preventieadviseur" in author  # the author submits the draft
+    chair = text(signed_in(world.group_chair).get("/"))
+    assert "Regionaal fietsplan" in chair  # the chair starts its preparation
+    mayor = text(signed_in(world.cluster_member).get("/"))
+    assert "Regionaal fietsplan" not in mayor  # still in the group, not the cluster's work
+    assert draft.title not in text(signed_in(world.stranger).get("/"))
+
+
+def test_my_work_lists_my_actions_and_my_municipality_s_ratifications(
+    world: World, decided: object
+) -> None:
+    page = text(signed_in(world.dvv).get("/"))
+    assert "Routes intekenen in het GIS" in page
+    mayor = text(signed_in(world.cluster_chair).get("/"))  # Roeselare, concerned
+    assert decided.item.decision.number in mayor  # type: ignore[attr-defined]
+
+
+def test_my_work_costs_a_bounded_number_of_queries(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    for number in range(12):
+        fire(world.item(title=f"Punt {number}"), "submit", actor=world.author)
+    client = signed_in(world.group_chair)
+    client.get("/")
+    with django_assert_max_num_queries(60):  # type: ignore[operator]
+        assert client.get("/").status_code == 200
+
+
+# --- Agenda items ----------------------------------------------------------------------
+
+
+def test_a_director_drafts_an_item_with_the_form(world: World) -> None:
+    client = signed_in(world.author)
+    answer = client.post(
+        "/punten/nieuw/",
+        {
+            "title": "Gezamenlijke aankoop van laadpalen",
+            "kind": "decision",
+            "intervision_group": world.group.pk,
+            "target_cluster": world.cluster.pk,
+            "rationale": "Samen kopen is goedkoper.",
+            "proposed_decision": "De cluster keurt de aankoop goed.",
+            "municipalities": [m.pk for m in world.municipalities[:2]],
+        },
+    )
+    item = AgendaItem.objects.get(title="Gezamenlijke aankoop van laadpalen")
+    assert answer.status_code == 302 and answer["Location"] == f"/punten/{item.pk}/"
+    assert item.state == "draft" and item.author == world.author
+    assert set(item.municipalities.all()) == set(world.municipalities[:2])
+    detail = text(client.get(answer["Location"]))
+    assert "Indienen bij de intervisiegroep" in detail
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": ""}, "Dit veld is vereist."),
+        ({"title": "x" * 251}, "niet meer dan 250 tekens"),
+        ({"kind": "poem"}, "Selecteer een geldige keuze."),
+        ({"intervision_group": "999999"}, "Selecteer een geldige keuze."),
+        ({"intervision_group": "een"}, "Selecteer een geldige keuze."),
+        ({"municipalities": ["999999"]}, "Selecteer een geldige keuze."),
+        ({"rationale": "x" * 20001}, "niet meer dan 20000 tekens"),
+    ],
+)
+def test_bad_input_in_the_item_form_gets_dutch_field_errors_and_writes_nothing(
+    world: World, data: dict[str, object], message: str
+) -> None:
+    valid = {
+        "title": "Een punt",
+        "kind": "decision",
+        "intervision_group": world.group.pk,
+        "target_cluster": world.cluster.pk,
+    }
+    before = AgendaItem.objects.count()
+    answer = signed_in(world.author).post("/punten/nieuw/", {**valid, **data})
+    assert answer.status_code == 400
+    assert message in text(answer)
+    assert AgendaItem.objects.count() == before
+
+
+def test_a_group_of_another_person_s_region_is_not_offered(world: World) -> None:
+    page = text(signed_in(world.author).get("/punten/nieuw/"))
+    assert world.group.name in page and world.cluster.name in page
+    assert signed_in(world.cluster_member).get("/punten/nieuw/").status_code == 403
+
+
+def test_an_edit_from_a_stale_version_is_refused_and_nothing_is_overwritten(world: World) -> None:
+    item = world.item(title="Oude titel")
+    client = signed_in(world.author)
+    form = {
+        "title": "Nieuwe titel",
+        "kind": "decision",
+        "intervision_group": world.group.pk,
+        "target_cluster": world.cluster.pk,
+        "version": item.version,
+    }
+    AgendaItem.objects.filter(pk=item.pk).update(
+        title="Titel van een collega", version=item.version + 1
+    )
+    answer = client.post(f"/punten/{item.pk}/bewerken/", form)
+    assert answer.status_code == 400
+    assert "Iemand anders wijzigde dit punt intussen" in text(answer)
+    assert AgendaItem.objects.get(pk=item.pk).title == "Titel van een collega"
+    form["version"] = item.version + 1
+    assert client.post(f"/punten/{item.pk}/bewerken/", form).status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).title == "Nieuwe titel"
+
+
+def test_someone_who_may_not_edit_is_sent_back_with_the_reason(world: World) -> None:
+    item = world.prepared_item()
+    client = signed_in(world.cluster_member)
+    answer = client.get(f"/punten/{item.pk}/bewerken/")
+    assert answer.status_code == 302 and answer["Location"] == f"/punten/{item.pk}/"
+    assert "U mag dit agendapunt nu niet wijzigen." in text(client.get(answer["Location"]))
+    posted = client.post(f"/punten/{item.pk}/bewerken/", {"title": "Gekaapt"})
+    assert posted.status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).title != "Gekaapt"
+
+
+@pytest.mark.parametrize("persona", ["stranger", "dvv", "cluster_member"])
+def test_a_confidential_item_does_not_exist_for_who_may_not_see_it(
+    world: World, persona: str
+) -> None:
+    item = world.item(title="Personeelsdossier", confidential=True)
+    client = signed_in(getattr(world, persona))
+    for url in (f"/punten/{item.pk}/", f"/punten/{item.pk}/bewerken/"):
+        assert client.get(url).status_code == 404
+    answer = client.post(f"/overgang/item/{item.pk}/submit/")
+    assert answer.status_code == 404
+    assert "Personeelsdossier" not in text(client.get("/punten/"))
+    assert AgendaItem.objects.get(pk=item.pk).state == "draft"
+
+
+def test_the_item_page_shows_its_path_decision_and_ratifications(
+    world: World, decided: object
+) -> None:
+    page = text(signed_in(world.coordinator).get(f"/punten/{decided.item.pk}/"))  # type: ignore[attr-defined]
+    assert "Afgelegde weg" in page
+    assert "Indienen bij de intervisiegroep" in page  # the first step of the path
+    assert decided.item.decision.number in page  # type: ignore[attr-defined]
+    assert "Roeselare" in page and "Bekrachtigingen" in page
+
+
+# --- Transitions -----------------------------------------------------------------------
+
+
+def test_the_author_submits_from_the_page_through_the_workflow(world: World) -> None:
+    item = world.item()
+    client = signed_in(world.author)
+    answer = client.post(f"/overgang/item/{item.pk}/submit/", {"comment": "Klaar"})
+    assert answer.status_code == 302 and answer["Location"] == f"/punten/{item.pk}/"
+    item.refresh_from_db()
+    assert item.state == "submitted"
+    log = TransitionLog.objects.for_object(item).get()
+    assert (log.transition, log.actor, log.comment) == ("submit", world.author, "Klaar")
+
+
+def test_a_refused_step_says_why_in_dutch_and_changes_nothing(world: World) -> None:
+    item = world.item(rationale="")
+    client = signed_in(world.author)
+    answer = client.post(f"/overgang/item/{item.pk}/submit/", follow=True)
+    assert "Geef een motivering." in text(answer) or "motivering" in text(answer).lower()
+    item.refresh_from_db()
+    assert item.state == "draft"
+    assert not TransitionLog.objects.for_object(item).exists()
+
+
+def test_a_refusal_comes_back_beside_the_button_with_htmx(world: World) -> None:
+    item = world.item(rationale="")
+    answer = signed_in(world.author).post(
+        f"/overgang/item/{item.pk}/submit/", HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 200
+    assert 'role="alert"' in text(answer) and "<html" not in text(answer)
+    assert AgendaItem.objects.get(pk=item.pk).state == "draft"
+
+
+def test_a_step_the_person_may_not_take_is_refused(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting()
+    answer = signed_in(world.author).post(
+        f"/overgang/item/{item.pk}/schedule/", {"meeting": meeting.pk}, follow=True
+    )
+    assert answer.status_code == 200
+    assert '<li class="error">U hebt geen toestemming om dit te doen.</li>' in text(answer)
+    assert AgendaItem.objects.get(pk=item.pk).state == "prepared"
+
+
+@pytest.mark.parametrize(
+    "url", ["/overgang/poem/1/submit/", "/overgang/item/999999/submit/", "/overgang/item/1/fly/"]
+)
+def test_an_unknown_kind_object_or_step_is_not_found(world: World, url: str) -> None:
+    world.item()
+    assert signed_in(world.author).post(url).status_code == 404
+
+
+def test_a_get_on_a_step_is_refused(world: World) -> None:
+    item = world.item()
+    assert signed_in(world.author).get(f"/overgang/item/{item.pk}/submit/").status_code == 405
+
+
+def test_the_chair_records_a_vote_per_municipality_from_the_meeting_page(world: World) -> None:
+    item = world.prepared_item(title="Regionale woonwijzer")
+    meeting = world.meeting_in_session(item)
+    client = signed_in(world.cluster_chair)
+    page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Goedkeuren" in page and "Regionale woonwijzer" in page
+    roeselare, tielt = world.municipalities[:2]
+    answer = client.post(
+        f"/overgang/item/{item.pk}/approve/",
+        {
+            "text": "De cluster keurt de woonwijzer goed.",
+            "mode": "votes",
+            f"vote_{roeselare.pk}": "for",
+            f"vote_{tielt.pk}": "abstain",
+            "next": f"/vergaderingen/{meeting.pk}/",
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"] == f"/vergaderingen/{meeting.pk}/"
+    decision = Decision.objects.get(item=item)
+    assert decision.text == "De cluster keurt de woonwijzer goed." and not decision.consensus
+    assert dict(decision.votes.values_list("municipality__name", "vote")) == {
+        "Roeselare": "for",
+        "Tielt": "abstain",
+    }
+
+
+def test_a_vote_left_open_is_refused_with_the_reason(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting_in_session(item)
+    roeselare = world.municipalities[0]
+    answer = signed_in(world.cluster_chair).post(
+        f"/overgang/item/{item.pk}/approve/",
+        {"text": "Goed.", "mode": "votes", f"vote_{roeselare.pk}": "for"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Een stem is voor (for), tegen (against) of onthouding (abstain)." in text(answer)
+    assert not Decision.objects.filter(item=item).exists()
+    assert meeting.entries.get().outcome == "pending"
+
+
+# --- Meetings --------------------------------------------------------------------------
+
+
+def test_the_meeting_list_and_page_show_the_agenda(world: World) -> None:
+    item = world.prepared_item(title="Regionaal fietsroutenetwerk")
+    meeting = world.meeting()
+    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    client = signed_in(world.cluster_member)
+    assert world.cluster.name in text(client.get("/vergaderingen/"))
+    page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Regionaal fietsroutenetwerk" in page
+    assert reverse("v1:meeting-ics", args=[meeting.pk]) in page
+    assert signed_in(world.stranger).get(f"/vergaderingen/{meeting.pk}/").status_code == 404
+
+
+def test_attendance_is_recorded_and_the_quorum_follows(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting()
+    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    client = signed_in(world.coordinator)
+    url = f"/vergaderingen/{meeting.pk}/aanwezigheid/"
+    first = client.post(
+        url, {"person": world.cluster_chair.pk, "status": "present"}, HTTP_HX_REQUEST="true"
+    )
+    assert first.status_code == 200 and "Nog geen quorum." in text(first)
+    second = client.post(
+        url, {"person": world.cluster_member.pk, "status": "present"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Quorum bereikt." in text(second)
+    assert Attendance.objects.filter(meeting=meeting, status="present").count() == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"person": "", "status": "present"}, {"person": "1", "status": "asleep"}, {"person": "x"}],
+)
+def test_bad_attendance_input_is_answered_in_dutch(world: World, data: dict[str, str]) -> None:
+    meeting = world.meeting()
+    fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    answer = signed_in(world.coordinator).post(
+        f"/vergaderingen/{meeting.pk}/aanwezigheid/", data, HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 200 and 'role="alert"' in text(answer)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_non_member_or_a_member_who_does_not_run_it_records_nothing(world: World) -> None:
+    meeting = world.meeting()
+    fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    url = f"/vergaderingen/{meeting.pk}/aanwezigheid/"
+    outsider = signed_in(world.coordinator).post(url, {"person": world.dvv.pk, "status": "present"})
+    assert outsider.status_code == 302
+    member = signed_in(world.cluster_member).post(
+        url, {"person": world.cluster_member.pk, "status": "present"}
+    )
+    assert member.status_code == 302
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_the_help_page_draws_the_four_machines(world: World) -> None:
+    page = text(signed_in(world.author).get("/hulp/"))
+    assert page.count("stateDiagram-v2") == 4
+    assert "mermaid.min.js" in page and "Indienen bij de intervisiegroep" in page
+
+
+def test_an_unknown_page_is_a_dutch_404(world: World) -> None:
+    answer = signed_in(world.author).get("/bestaat-niet/")
+    assert answer.status_code == 404 and "Niet gevonden" in text(answer)
+
+
+def test_the_pages_speak_dutch_to_an_english_browser_until_the_switch(world: World) -> None:
+    client = signed_in(world.author)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Mijn werk" in text(page) and page["Content-Language"] == "nl-be"
+    api = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 200 and api["Content-Language"] == "en"
