@@ -83,6 +83,15 @@ class Action(ActionTransitions, StatefulModel):
         """Whether the due date has passed while the action is still open."""
         return self.state in ActionState.unfinished() and self.due_date < timezone.localdate()
 
+    @property
+    def owner_label(self) -> str:
+        """Who carries the action out, as people read it: the person and/or the service."""
+        names = [
+            self.assignee.get_full_name() or self.assignee.username if self.assignee else "",
+            self.service.name if self.service else "",
+        ]
+        return " · ".join(name for name in names if name) or "—"
+
 
 class Ratification(RatificationTransitions, StatefulModel):
     """Whether a municipality concerned still has to approve a decision in its own body."""

@@ -18,5 +18,6 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
+    path("overzicht/", views.overview, name="overview"),
     path("hulp/", views.help_page, name="help"),
 ]

@@ -37,6 +37,7 @@ from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
 from backend.web.forms import AttendanceForm, ItemForm, SignInForm, groups_for
+from backend.web.overview import OPEN_STATES, follow_up_board, matrix_rows, where_items_are
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.action import ActionState
@@ -499,3 +500,29 @@ def help_page(request: HttpRequest) -> HttpResponse:
         ]
         machines.append((model._meta.verbose_name, mermaid(model), steps))
     return render(request, "web/help.html", {"machines": machines})
+
+
+# --- The coordinator's overview ------------------------------------------------------------
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The region at a glance, for the coordinator (and administrators)."""
+    person = person_of(request)
+    if not (person.is_coordinator or person.is_superuser):
+        raise PermissionDenied(_("The overview is for the coordinator."))
+    bodies, waiting = where_items_are(person)
+    columns, rows = matrix_rows(person)
+    return render(
+        request,
+        "web/overview.html",
+        {
+            "states": [(s, ItemState(s).label) for s in OPEN_STATES],
+            "bodies": bodies,
+            "waiting": waiting[:50],
+            "board": follow_up_board(person),
+            "today": timezone.localdate(),
+            "columns": columns,
+            "matrix": rows,
+        },
+    )

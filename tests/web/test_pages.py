@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
+from backend.followup.models import Action
 from backend.meetings.models import Attendance
 from tests.conftest import World
 from workflows.engine import fire
@@ -422,3 +426,59 @@ def test_the_pages_speak_dutch_to_an_english_browser_until_the_switch(world: Wor
     assert "Mijn werk" in text(page) and page["Content-Language"] == "nl-be"
     api = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 200 and api["Content-Language"] == "en"
+
+
+# --- The coordinator's overview ----------------------------------------------------------
+
+
+def test_the_overview_shows_items_board_and_matrix_to_the_coordinator(
+    world: World, decided: object
+) -> None:
+    world.item(title="Nog een ontwerp")
+    page = text(signed_in(world.coordinator).get("/overzicht/"))
+    assert "De regio in één oogopslag" in page
+    assert world.group.name in page and "Nog een ontwerp" in page
+    assert "Routes intekenen in het GIS" in page  # the follow-up board
+    number = decided.decision.number  # type: ignore[attr-defined]
+    assert number in page and 'class="cell cell-pending"' in page
+    assert f'href="/punten/{decided.item.pk}/#ratifications"' in page  # type: ignore[attr-defined]
+
+
+def test_an_overdue_action_comes_first_on_the_board(world: World, decided: object) -> None:
+    late = Action.objects.create(
+        item=decided.item,  # type: ignore[attr-defined]
+        title="Te laat ingediend dossier",
+        service=world.service,
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    page = text(signed_in(world.coordinator).get("/overzicht/"))
+    assert page.index(late.title) < page.index("Routes intekenen in het GIS")
+    assert "te laat" in page
+
+
+@pytest.mark.parametrize("persona", ["author", "cluster_chair", "dvv"])
+def test_the_overview_is_refused_to_everyone_but_the_coordinator(
+    world: World, persona: str
+) -> None:
+    answer = signed_in(getattr(world, persona)).get("/overzicht/")
+    assert answer.status_code == 403
+    assert "Niet toegestaan" in text(answer)
+
+
+def test_another_region_s_coordinator_sees_nothing_of_this_region(
+    world: World, decided: object
+) -> None:
+    page = text(signed_in(world.stranger).get("/overzicht/"))
+    assert decided.decision.number not in page  # type: ignore[attr-defined]
+    assert "Routes intekenen in het GIS" not in page and world.group.name not in page
+
+
+def test_the_overview_costs_a_bounded_number_of_queries(
+    world: World, decided: object, django_assert_max_num_queries: object
+) -> None:
+    for number in range(10):
+        world.item(title=f"Punt {number}")
+    client = signed_in(world.coordinator)
+    client.get("/overzicht/")
+    with django_assert_max_num_queries(20):  # type: ignore[operator]
+        assert client.get("/overzicht/").status_code == 200

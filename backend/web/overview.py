@@ -1,0 +1,186 @@
+"""The coordinator's overview: where every item is, the follow-up board and the
+ratification matrix. Reads only, limited to what the person may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from backend.agenda.models import AgendaItem
+from backend.agenda.selectors import items_visible_to
+from backend.audit.models import TransitionLog
+from backend.followup.models import Action
+from backend.followup.selectors import actions_visible_to, ratification_matrix
+from backend.meetings.models import AgendaEntry, Meeting
+from workflows.action import ActionState
+from workflows.agenda_item import ItemState
+from workflows.predicates import IN_THE_GROUP
+
+OPEN_STATES = [
+    state
+    for state in ItemState.values
+    if state not in (ItemState.COMPLETED, ItemState.WITHDRAWN, ItemState.REJECTED)
+]
+
+
+@dataclass
+class BodyRow:
+    """One body's open items, counted per state."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def cells(self) -> list[int]:
+        return [self.counts.get(state, 0) for state in OPEN_STATES]
+
+
+def open_items(user: Any) -> QuerySet[AgendaItem]:
+    """The open items with the moment they reached their state and their next deadline."""
+    item_type = ContentType.objects.get_for_model(AgendaItem)
+    last_step = (
+        TransitionLog.objects.filter(
+            content_type=item_type, object_id=Cast(OuterRef("pk"), CharField())
+        )
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    meeting_date = (
+        AgendaEntry.objects.filter(item=OuterRef("pk"), outcome=AgendaEntry.Outcome.PENDING)
+        .order_by("meeting__starts_at")
+        .values("meeting__starts_at")[:1]
+    )
+    submission_deadline = (
+        Meeting.objects.filter(
+            body=OuterRef("target_cluster"),
+            state="planned",
+            submission_deadline__gte=timezone.now(),
+        )
+        .order_by("submission_deadline")
+        .values("submission_deadline")[:1]
+    )
+    action_due = (
+        Action.objects.filter(item=OuterRef("pk"), state__in=ActionState.unfinished())
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    return (
+        items_visible_to(user)
+        .filter(state__in=OPEN_STATES)
+        .select_related("intervision_group", "target_cluster")
+        .annotate(
+            since=Coalesce(Subquery(last_step, output_field=DateTimeField()), F("created_at")),
+            meeting_at=Subquery(meeting_date, output_field=DateTimeField()),
+            submit_before=Subquery(submission_deadline, output_field=DateTimeField()),
+            action_due=Subquery(action_due),
+        )
+    )
+
+
+def next_deadline(item: Any) -> dt.date | dt.datetime | None:
+    """What the item waits for next: its meeting, the submission deadline, an action."""
+    if item.state == ItemState.SCHEDULED:
+        return item.meeting_at  # type: ignore[no-any-return]
+    if item.state == ItemState.PREPARED:
+        return item.submit_before  # type: ignore[no-any-return]
+    if item.state in (ItemState.APPROVED, ItemState.IN_EXECUTION):
+        return item.action_due  # type: ignore[no-any-return]
+    return None
+
+
+def where_items_are(user: Any) -> tuple[list[BodyRow], list[dict[str, Any]]]:
+    """Open items counted per body (the group before endorsement, the cluster after) and
+    state, and every open item with its days in that state, longest waiting first."""
+    now = timezone.now()
+    rows: dict[str, BodyRow] = {}
+    waiting = []
+    for item in open_items(user):
+        body = item.intervision_group if item.state in IN_THE_GROUP else item.target_cluster
+        name = body.name if body else "—"
+        row = rows.setdefault(name, BodyRow(name))
+        row.counts[item.state] = row.counts.get(item.state, 0) + 1
+        waiting.append(
+            {
+                "item": item,
+                "body": name,
+                "days": (now - item.since).days,  # type: ignore[attr-defined]
+                "deadline": next_deadline(item),
+            }
+        )
+    waiting.sort(key=lambda row: (-row["days"], row["item"].pk))
+    return sorted(rows.values(), key=lambda row: row.name), waiting
+
+
+@dataclass
+class Board:
+    """The follow-up board: unfinished actions by state, overdue first, and counts."""
+
+    columns: list[tuple[str, str, list[Action]]]
+    per_service: list[dict[str, Any]]
+    per_municipality: list[dict[str, Any]]
+
+
+def follow_up_board(user: Any) -> Board:
+    today = timezone.localdate()
+    unfinished = actions_visible_to(user).filter(state__in=ActionState.unfinished())
+    late = Q(due_date__lt=today)
+    actions = list(unfinished.select_related("item", "service", "assignee").order_by("due_date"))
+    columns = [
+        (
+            state,
+            str(label),
+            sorted(
+                (a for a in actions if a.state == state),
+                key=lambda a: (a.due_date >= today, a.due_date, a.pk),
+            ),
+        )
+        for state, label in ActionState.choices
+        if state in ActionState.unfinished()
+    ]
+    per_service = list(
+        unfinished.values(name=Coalesce("service__name", "assignee__last_name"))
+        .annotate(open=Count("id", distinct=True), overdue=Count("id", filter=late, distinct=True))
+        .order_by("-overdue", "name")
+    )
+    per_municipality = list(
+        unfinished.filter(item__municipalities__isnull=False)
+        .values(name=F("item__municipalities__name"))
+        .annotate(open=Count("id", distinct=True), overdue=Count("id", filter=late, distinct=True))
+        .order_by("-overdue", "name")
+    )
+    return Board(columns=columns, per_service=per_service, per_municipality=per_municipality)
+
+
+def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The ratification matrix with, per cell, the state and the item to record it on."""
+    matrix = ratification_matrix(user)
+    items = dict(
+        AgendaItem.objects.filter(
+            decision__in=[row["decision"] for row in matrix.rows]
+        ).values_list("decision", "pk")
+    )
+    pending: defaultdict[int, int] = defaultdict(int)
+    rows = []
+    for row in matrix.rows:
+        cells = [(m, row["cells"][str(m.pk)]) for m in matrix.municipalities]
+        for municipality, state in cells:
+            if state == "pending":
+                pending[municipality.pk] += 1
+        rows.append(row | {"item": items.get(row["decision"]), "row_cells": cells})
+    totals = [pending.get(m.pk, 0) for m in matrix.municipalities]
+    return list(zip(matrix.municipalities, totals, strict=True)), rows
