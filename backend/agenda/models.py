@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -145,3 +148,37 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.get_vote_display()}"
+
+
+def attachment_path(attachment: Any, filename: str) -> str:
+    """Where an attachment is stored: ids, a random token and the extension of the type
+    read from the content; nothing the uploader typed, so the name is safe."""
+    return f"attachments/{attachment.item_id}/{secrets.token_hex(12)}.{attachment.extension}"
+
+
+class Attachment(models.Model):
+    """A file that goes with a proposal: PDF, Word, Excel or an image."""
+
+    item = models.ForeignKey(AgendaItem, models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["item", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_id(self) -> int:
+        return self.item.region_id

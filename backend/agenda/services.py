@@ -1,14 +1,23 @@
-"""Writes about agenda items that are not state changes: drafting and editing content."""
+"""Writes about agenda items that are not state changes: drafting and editing content,
+and the files attached to them."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from backend.agenda.models import AgendaItem
+from backend.agenda.files import sniff
+from backend.agenda.models import AgendaItem, Attachment
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
@@ -115,3 +124,73 @@ def item_update(
         if municipalities is not None:
             item.municipalities.set(municipalities)
     return item
+
+
+def _may_attach(actor: Any, item: AgendaItem) -> None:
+    """Attachments are part of the proposal: whoever may edit its content may add or
+    remove them, and nobody once it is decided."""
+    if not can.can_view_item(actor, item):
+        raise NotVisible()
+    if not can.can_edit_item_content(actor, item):
+        if item.state in can.DECIDED:
+            raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
+        raise NotPermitted(_("You may not change this item now."))
+
+
+def display_name(original: str, extension: str) -> str:
+    """The name shown and offered on download: the uploader's name without any folder
+    or control character, with the extension of the type the content really has."""
+    stem = PurePath(original.replace("\\", "/")).name
+    stem = "".join(ch for ch in stem if unicodedata.category(ch)[0] != "C")
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem).strip(" .") or _("attachment")
+    return f"{stem[:180]}.{extension}"
+
+
+def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Attachment:
+    """Attach a file to an item after reading what it really is; refuse what is too large
+    or not one of the kinds a proposal may carry."""
+    _may_attach(actor, item)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise GuardFailed(
+            [_("A file may be at most %(limit)s.") % {"limit": filesizeformat(limit)}]
+        )
+    if upload.size == 0:
+        raise GuardFailed([_("The file is empty.")])
+    if item.attachments.count() >= settings.ATTACHMENT_MAX_PER_ITEM:
+        raise GuardFailed(
+            [
+                _("An item carries at most %(count)d files.")
+                % {"count": settings.ATTACHMENT_MAX_PER_ITEM}
+            ]
+        )
+    kind = sniff(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    attachment = Attachment(
+        item=item,
+        name=display_name(upload.name or "", kind.extension),
+        content_type=kind.content_type,
+        extension=kind.extension,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_remove(attachment: Attachment, *, actor: Any) -> None:
+    """Remove an attachment and its file (after the row is gone for good)."""
+    _may_attach(actor, attachment.item)
+    name, storage = attachment.file.name, attachment.file.storage
+    with transaction.atomic():
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))

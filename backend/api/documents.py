@@ -16,11 +16,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.api.filters import IdFilter
+from backend.api.negotiation import IgnoreClientAccept
 from backend.documents.models import GeneratedDocument
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
@@ -74,19 +74,6 @@ class GenerateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     meeting = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = serializers.ChoiceField(choices=GeneratedDocument.Kind.choices)
-
-
-class IgnoreClientAccept(BaseContentNegotiation):
-    """Answer errors as JSON whatever the client accepts: the download's success is a
-    file response that bypasses the renderers, so an Accept for .docx is never a 406."""
-
-    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
-        return parsers[0] if parsers else None
-
-    def select_renderer(
-        self, request: Request, renderers: list[Any], format_suffix: str | None = None
-    ) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
 
 
 class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.agenda.models import AgendaItem, Decision, Vote
+from backend.agenda.models import AgendaItem, Attachment, Decision, Vote
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, ActionNote, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
@@ -158,6 +158,28 @@ class AgendaEntrySerializer(serializers.ModelSerializer[AgendaEntry]):
     class Meta:
         model = AgendaEntry
         fields = ["id", "position", "item", "session", "urgent", "outcome"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    uploaded_by = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "item",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField(allow_empty_file=False, max_length=500)
 
 
 class EntryNoteSerializer(serializers.ModelSerializer[AgendaEntry]):

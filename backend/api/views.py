@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +17,19 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.agenda.models import Attachment
+from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
-from backend.agenda.services import item_create, item_update
+from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
 from backend.api import filters
 from backend.api import serializers as s
+from backend.api.negotiation import IgnoreClientAccept
 from backend.api.schema import ErrorSerializer
 from backend.audit.models import TransitionLog
 from backend.audit.services import sign_in
@@ -231,6 +235,76 @@ class AgendaItemViewSet(
             municipalities=municipalities,
             **data,
         )
+
+    @extend_schema(
+        methods=["GET"], responses=s.AttachmentSerializer(many=True), summary="The attachments"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer},
+        summary="Attach a PDF, Word, Excel or image file (type read from the content)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[MultiPartParser],
+        serializer_class=s.AttachmentSerializer,
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        item = self.get_object()
+        if request.method == "GET":
+            rows = item.attachments.select_related("uploaded_by")
+            return Response(s.AttachmentSerializer(rows, many=True).data)
+        upload = s.AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = attachment_add(
+            item=item, actor=request.user, upload=upload.validated_data["file"]
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    def attachment_of(self, attachment_id: str) -> Attachment:
+        """The attachment of the item in the URL (404 when either is not visible)."""
+        item = self.get_object()
+        attachment = item.attachments.filter(pk=int(attachment_id)).first()
+        if attachment is None:
+            raise NotFound()
+        return attachment
+
+    @extend_schema(
+        responses={204: None}, summary="Remove an attachment (while the item is editable)"
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachment(
+        self, request: Request, pk: str | None = None, attachment_id: str = ""
+    ) -> Response:
+        attachment_remove(self.attachment_of(attachment_id), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download an attachment",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})/download",
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=IgnoreClientAccept,
+    )
+    def attachment_download(
+        self, request: Request, pk: str | None = None, attachment_id: str = ""
+    ) -> FileResponse:
+        return attachment_response(self.attachment_of(attachment_id))
 
 
 class MeetingViewSet(

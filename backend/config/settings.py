@@ -166,6 +166,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Files attached to agenda items: PDF, Word, Excel and images, checked by content.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))
 
 # --- E-mail ----------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

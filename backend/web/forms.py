@@ -83,3 +83,7 @@ class ItemForm(forms.Form):
 class AttendanceForm(forms.Form):
     person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     status = forms.ChoiceField(choices=Attendance.Status.choices)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), max_length=500, allow_empty_file=False)

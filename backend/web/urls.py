@@ -14,6 +14,17 @@ urlpatterns = [
     path("punten/nieuw/", views.item_new, name="item-new"),
     path("punten/<int:pk>/", views.item_detail, name="item"),
     path("punten/<int:pk>/bewerken/", views.item_edit, name="item-edit"),
+    path("punten/<int:pk>/bijlagen/", views.attachment_upload, name="attachment-upload"),
+    path(
+        "punten/<int:pk>/bijlagen/<int:attachment>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "punten/<int:pk>/bijlagen/<int:attachment>/verwijderen/",
+        views.attachment_delete,
+        name="attachment-delete",
+    ),
     path("vergaderingen/", views.meeting_list, name="meetings"),
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),

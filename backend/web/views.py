@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem
+from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import entries_visible_to, items_visible_to
-from backend.agenda.services import item_create, item_update
+from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
 from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
 from backend.documents.selectors import documents_visible_to
@@ -36,7 +37,7 @@ from backend.meetings.services import attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
-from backend.web.forms import AttendanceForm, ItemForm, SignInForm, groups_for
+from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, SignInForm, groups_for
 from backend.web.overview import OPEN_STATES, follow_up_board, matrix_rows, where_items_are
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
@@ -301,9 +302,59 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": item.entries.select_related("meeting__body").order_by("meeting__starts_at"),
             "transitions": forms_for(item, request.user),
             "may_edit": can.can_edit_item_content(request.user, item),
+            "attachments": item.attachments.select_related("uploaded_by"),
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    else:
+        try:
+            attachment = attachment_add(
+                item=item, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except NotVisible:
+            raise Http404 from None
+        except TransitionError as error:
+            for reason in reasons_of(error):
+                messages.error(request, reason)
+        else:
+            messages.success(request, _("%(name)s is attached.") % {"name": attachment.name})
+    return HttpResponseRedirect(reverse("web:item", args=[item.pk]) + "#attachments")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
+    found = visible_item(request, pk).attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404
+    return attachment_response(found)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    found = item.attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404
+    try:
+        attachment_remove(found, actor=request.user)
+    except TransitionError as error:
+        for reason in reasons_of(error):
+            messages.error(request, reason)
+    else:
+        messages.success(request, _("%(name)s is removed.") % {"name": found.name})
+    return HttpResponseRedirect(reverse("web:item", args=[item.pk]) + "#attachments")
 
 
 # --- Transitions ---------------------------------------------------------------------
