@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("vergaderingen/", views.meeting_list, name="meetings"),
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("vergaderingen/<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
     path("overzicht/", views.overview, name="overview"),

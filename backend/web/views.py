@@ -31,9 +31,9 @@ from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
 from backend.documents.selectors import documents_visible_to
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
-from backend.meetings.models import Attendance, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
-from backend.meetings.services import attendance_record
+from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
@@ -476,6 +476,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "quorum": quorum_of(meeting),
         "may_record": can.can_run_meeting(user, meeting)
         and meeting.state in ("convened", "in_session"),
+        "may_arrange": can.can_run_meeting(user, meeting) and meeting.state == "planned",
         "documents": documents_visible_to(user)
         .filter(meeting=meeting)
         .order_by("kind", "-version"),
@@ -488,6 +489,39 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     return render(request, "web/meeting_detail.html", meeting_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move one entry of a planned meeting's agenda up or down, or switch its session."""
+    meeting = visible_meeting(request, pk)
+    entries = [{"id": entry.pk, "session": entry.session} for entry in meeting.pending_entries()]
+    ids = [entry["id"] for entry in entries]
+    moved = request.POST.get("entry", "")
+    if not moved.isdigit() or int(moved) not in ids:
+        raise Http404
+    index = ids.index(int(moved))
+    move = request.POST.get("move", "")
+    if move == "up" and index > 0:
+        entries[index - 1], entries[index] = entries[index], entries[index - 1]
+    elif move == "down" and index < len(entries) - 1:
+        entries[index + 1], entries[index] = entries[index], entries[index + 1]
+    elif move == "session":
+        current = entries[index]["session"]
+        entries[index]["session"] = (
+            AgendaEntry.Session.PUBLIC
+            if current == AgendaEntry.Session.CLOSED
+            else AgendaEntry.Session.CLOSED
+        )
+    try:
+        agenda_arrange(meeting=meeting, actor=request.user, entries=entries)
+    except NotVisible:
+        raise Http404 from None
+    except TransitionError as error:
+        for reason in reasons_of(error):
+            messages.error(request, reason)
+    return HttpResponseRedirect(reverse("web:meeting", args=[meeting.pk]) + "#agenda")
 
 
 @login_required

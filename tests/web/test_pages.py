@@ -482,3 +482,42 @@ def test_the_overview_costs_a_bounded_number_of_queries(
     client.get("/overzicht/")
     with django_assert_max_num_queries(20):  # type: ignore[operator]
         assert client.get("/overzicht/").status_code == 200
+
+
+def test_the_coordinator_reorders_a_planned_agenda_and_switches_a_session(world: World) -> None:
+    meeting = world.meeting()
+    first, second = world.prepared_item(title="Eerste"), world.prepared_item(title="Tweede")
+    for item in (first, second):
+        fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    entry = meeting.entries.get(item=second)
+    client = signed_in(world.coordinator)
+    url = f"/vergaderingen/{meeting.pk}/agenda/"
+    assert client.post(url, {"entry": entry.pk, "move": "up"}).status_code == 302
+    assert list(meeting.entries.order_by("position").values_list("item__title", flat=True)) == [
+        "Tweede",
+        "Eerste",
+    ]
+    client.post(url, {"entry": entry.pk, "move": "session"})
+    assert meeting.entries.get(pk=entry.pk).session == "closed"
+    page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Naar de openbare zitting" in page
+
+
+def test_the_agenda_cannot_be_reordered_by_a_member_or_once_convened(world: World) -> None:
+    meeting = world.meeting()
+    first, second = world.prepared_item(title="Eerste"), world.prepared_item(title="Tweede")
+    for item in (first, second):
+        fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    entry = meeting.entries.get(item=second)
+    url = f"/vergaderingen/{meeting.pk}/agenda/"
+    refused = signed_in(world.cluster_member).post(
+        url, {"entry": entry.pk, "move": "up"}, follow=True
+    )
+    assert "U hebt geen toestemming om dit te doen." in text(refused)
+    fire(meeting, "convene", actor=world.coordinator)
+    frozen = signed_in(world.coordinator).post(url, {"entry": entry.pk, "move": "up"}, follow=True)
+    assert "De agenda ligt vast zodra de vergadering bijeengeroepen is." in text(frozen)
+    assert meeting.entries.get(pk=entry.pk).position == 2
+    assert (
+        signed_in(world.coordinator).post(url, {"entry": "99999", "move": "up"}).status_code == 404
+    )
