@@ -71,6 +71,26 @@ def shots() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def assert_accessible(page: object) -> None:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page: no serious or critical finding."""
+    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = page.evaluate(  # type: ignore[attr-defined]
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            rules: {'color-contrast': {enabled: true}}
+        })"""
+    )
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not found, "\n".join(found)
+
+
 def shoot(page: object, folder: Path, name: str) -> None:
     """Save the page at tablet and at desktop width."""
     for width_name, (width, height) in WIDTHS.items():
@@ -122,6 +142,7 @@ class Person:
 
     def shoot(self, name: str) -> None:
         shoot(self.page, self.shots, name)
+        assert_accessible(self.page)
 
     def close(self) -> None:
         self.context.close()
@@ -139,6 +160,7 @@ def test_the_journey_from_draft_to_completed_in_a_browser(
     page.goto(f"{base}/")
     playwright_api.expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
     shoot(page, shots, "aanmelden")
+    assert_accessible(page)
     page.get_by_label("Gebruikersnaam").fill("author")
     page.get_by_label("Wachtwoord").fill("fout")
     page.get_by_role("button", name="Aanmelden").click()
@@ -233,6 +255,8 @@ def test_the_journey_from_draft_to_completed_in_a_browser(
     coordinator.expect_message("Gedaan")
     playwright_api.expect(coordinator.page.locator("ol.timeline li")).to_have_count(8)
     coordinator.shoot("agendapunt")
+    coordinator.open("/overzicht/")
+    coordinator.shoot("overzicht")
     coordinator.open("/hulp/")
     coordinator.page.wait_for_selector("pre.mermaid svg")
     coordinator.shoot("hulp")
