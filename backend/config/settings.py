@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "backend.reminders",
     "backend.api",
     "backend.web",
+    "backend.opendata",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# The base of the open-data IRIs (/id/...): the public address of this site.
+OPEN_DATA_BASE_URL = os.environ.get("OPEN_DATA_BASE_URL", "http://127.0.0.1:8000")
 # Files attached to agenda items: PDF, Word, Excel and images, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))

@@ -11,6 +11,7 @@ handler500 = "backend.api.exceptions.server_error"
 
 urlpatterns = [
     path("", include("backend.web.urls")),
+    path("", include("backend.opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("backend.api.urls")),

@@ -236,7 +236,7 @@ def test_the_story_covers_the_states_and_every_move_is_in_the_history(midwest: R
         history = TransitionLog.objects.for_object(item)
         assert history.exists(), item.title
         assert history.last().target == item.state
-    assert {"planned", "convened", "closed", "cancelled"} <= set(
+    assert {"planned", "convened", "closed", "minutes_approved", "cancelled"} <= set(
         Meeting.objects.filter(body__region=midwest).values_list("state", flat=True)
     )
     for meeting in Meeting.objects.exclude(state="planned"):

@@ -924,6 +924,8 @@ class _Story:
             votes=self.votes(meeting, abstain=("Lichtervelde",)),
         )
         fire(meeting, "close", actor=self.demo.mayor("Pittem"))
+        # Its minutes are approved, so the region's open data has a full set of notulen.
+        fire(meeting, "approve_minutes", actor=chair)
 
         self.execute_platform(platform)
         self.execute_edepot(edepot)
