@@ -225,6 +225,18 @@ class Body(models.Model):
         blank=True,
         help_text=_("Empty: the region's default."),
     )
+    agenda_term_days = models.PositiveSmallIntegerField(
+        _("days before the meeting its agenda must be public"),
+        null=True,
+        blank=True,
+        help_text=_("A legal term (8 days for a council); empty: no term applies."),
+    )
+    decision_list_term_days = models.PositiveSmallIntegerField(
+        _("days after the meeting its decision list must be public"),
+        null=True,
+        blank=True,
+        help_text=_("A legal term (10 days, art. 287 Decreet Lokaal Bestuur); empty: none."),
+    )
 
     class Meta:
         verbose_name = _("body")

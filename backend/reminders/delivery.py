@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
+from backend.meetings.terms import agenda_deadline, decision_list_deadline
 from backend.reminders.models import Notification
 
 Kind = Notification.Kind
@@ -76,6 +77,21 @@ def describe(notification: Notification) -> str:
         return _("%(municipality)s has not yet ratified decision %(number)s.") % {
             "municipality": obj.municipality.name,
             "number": obj.decision.number,
+        }
+    if kind == Kind.AGENDA_TERM:
+        return _("The agenda of %(body)s of %(when)s must be public by %(deadline)s.") % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+            "deadline": _when(agenda_deadline(obj)),
+        }
+    if kind == Kind.DECISION_LIST_TERM:
+        return _(
+            "The decision list of %(body)s of %(when)s must be public by %(deadline)s; "
+            "close the meeting to publish it."
+        ) % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+            "deadline": _when(decision_list_deadline(obj)),
         }
     if kind == Kind.DIGEST:
         return _("Your weekly follow-up summary of %(region)s.") % {"region": obj.name}

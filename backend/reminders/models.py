@@ -26,6 +26,8 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("escalation")
         RATIFICATION_PENDING = "ratification_pending", _("ratification pending")
         DIGEST = "digest", _("weekly digest")
+        AGENDA_TERM = "agenda_term", _("agenda publication term")
+        DECISION_LIST_TERM = "decision_list_term", _("decision list publication term")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Attendance, Meeting
+from backend.meetings.terms import open_terms, still_open
 from backend.organisations.models import Body, Membership, Person, Region
 from backend.reminders.models import Notification
 from workflows.action import ActionState
@@ -279,6 +280,47 @@ def due_digests(now: dt.datetime) -> Iterator[Due]:
             yield Due(person, Kind.DIGEST, region, due_at)
 
 
+# --- Legal publication terms ------------------------------------------------------------
+
+TERM_LEAD = dt.timedelta(days=2)
+TERM_GIVE_UP = dt.timedelta(days=30)
+
+
+def secretariat(meetings: list[Meeting]) -> dict[int, set[int]]:
+    """Per meeting, who answers for its publication: the body's secretaries and the
+    coordinators of its region."""
+    secretaries: dict[int, set[int]] = {}
+    for body, person in (
+        Membership.objects.active()
+        .filter(body__in={m.body_id for m in meetings}, role=Membership.Role.SECRETARY)
+        .values_list("body_id", "person_id")
+    ):
+        secretaries.setdefault(body, set()).add(person)
+    coordinators = coordinators_by_region()
+    return {
+        m.pk: secretaries.get(m.body_id, set()) | set(coordinators.get(m.body.region_id, []))
+        for m in meetings
+    }
+
+
+def due_terms(now: dt.datetime) -> Iterator[Due]:
+    """Two days before a legal publication term ends, while it is not met: the agenda of a
+    meeting not yet convened, the decision list of one not yet closed."""
+    meetings = Meeting.objects.filter(
+        starts_at__gt=now - dt.timedelta(days=60), starts_at__lt=now + dt.timedelta(days=60)
+    )
+    terms = [t for t in open_terms(meetings) if t.deadline - TERM_LEAD <= now]
+    people = secretariat([t.meeting for t in terms])
+    for term in terms:
+        if term.document == "agenda" and now >= term.meeting.starts_at:
+            continue  # the meeting has begun: an agenda reminder no longer helps
+        if now > term.deadline + TERM_GIVE_UP:
+            continue
+        kind = Kind.AGENDA_TERM if term.document == "agenda" else Kind.DECISION_LIST_TERM
+        for person in sorted(people.get(term.meeting.pk, set())):
+            yield Due(person, kind, term.meeting, term.deadline - TERM_LEAD)
+
+
 RULES: list[Callable[[dt.datetime], Iterator[Due]]] = [
     due_submission_deadlines,
     due_invitations,
@@ -288,6 +330,7 @@ RULES: list[Callable[[dt.datetime], Iterator[Due]]] = [
     due_overdue_actions,
     due_ratifications,
     due_digests,
+    due_terms,
 ]
 
 
@@ -340,4 +383,12 @@ def still_relevant(notification: Notification, now: dt.datetime) -> bool:
         )
     if kind == Kind.DIGEST:
         return person.is_coordinator and person.region_id == obj.pk
+    if kind in (Kind.AGENDA_TERM, Kind.DECISION_LIST_TERM):
+        document = "agenda" if kind == Kind.AGENDA_TERM else "besluitenlijst"
+        answers_for = (person.is_coordinator and person.region_id == obj.body.region_id) or (
+            Membership.objects.active()
+            .filter(person=person, body=obj.body_id, role=Membership.Role.SECRETARY)
+            .exists()
+        )
+        return still_open(obj, document) and answers_for
     return False

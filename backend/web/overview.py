@@ -28,6 +28,8 @@ from backend.audit.models import TransitionLog
 from backend.followup.models import Action
 from backend.followup.selectors import actions_visible_to, ratification_matrix
 from backend.meetings.models import AgendaEntry, Meeting
+from backend.meetings.selectors import meetings_visible_to
+from backend.meetings.terms import open_terms
 from workflows.action import ActionState
 from workflows.agenda_item import ItemState
 from workflows.predicates import IN_THE_GROUP
@@ -184,3 +186,18 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
         rows.append(row | {"item": items.get(row["decision"]), "row_cells": cells})
     totals = [pending.get(m.pk, 0) for m in matrix.municipalities]
     return list(zip(matrix.municipalities, totals, strict=True)), rows
+
+
+def publication_terms(user: Any) -> list[dict[str, Any]]:
+    """The legal publication terms still to be met in the next fortnight or already late,
+    late first."""
+    now = timezone.now()
+    meetings = meetings_visible_to(user).filter(
+        starts_at__gt=now - dt.timedelta(days=60), starts_at__lt=now + dt.timedelta(days=30)
+    )
+    rows = [
+        {"term": term, "late": term.late(now)}
+        for term in open_terms(meetings)
+        if term.deadline <= now + dt.timedelta(days=14)
+    ]
+    return sorted(rows, key=lambda row: (not row["late"], row["term"].deadline))

@@ -38,7 +38,13 @@ from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, SignInForm, groups_for
-from backend.web.overview import OPEN_STATES, follow_up_board, matrix_rows, where_items_are
+from backend.web.overview import (
+    OPEN_STATES,
+    follow_up_board,
+    matrix_rows,
+    publication_terms,
+    where_items_are,
+)
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.action import ActionState
@@ -609,5 +615,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "columns": columns,
             "matrix": rows,
+            "terms": publication_terms(person),
         },
     )

@@ -402,11 +402,23 @@ def _join(
     )
 
 
+# The DVV's general assembly and board publish like a council: the agenda 8 days before
+# the meeting, the decision list within 10 days after it (Decreet Lokaal Bestuur).
+LEGAL_TERMS = {Body.Kind.GENERAL_ASSEMBLY: (8, 10), Body.Kind.BOARD: (8, 10)}
+
+
 def _body(demo: Demo, kind: str, code: str, name: str, prepares_for: Body | None = None) -> Body:
+    agenda_days, decision_list_days = LEGAL_TERMS.get(kind, (None, None))
     body, _created = Body.objects.update_or_create(
         region=demo.region,
         code=code,
-        defaults={"kind": kind, "name": name, "prepares_for": prepares_for},
+        defaults={
+            "kind": kind,
+            "name": name,
+            "prepares_for": prepares_for,
+            "agenda_term_days": agenda_days,
+            "decision_list_term_days": decision_list_days,
+        },
     )
     demo.bodies[code] = body
     return body
@@ -1083,6 +1095,16 @@ class _Story:
             "KLIMAAT", _at(30, 19), _at(23, 12), "Raadzaal gemeentehuis Staden"
         )
         self.schedule(planned, renovation)
+
+        # The DVV's general assembly meets in six days and is not yet convened: its agenda
+        # should have been public two days ago (8 days before), which the overview shows.
+        meeting_plan(
+            body=self.demo.bodies["AV-DVV"],
+            starts_at=_at(6, 19),
+            submission_deadline=_at(1, 12),
+            location="Raadzaal stadhuis Tielt",
+            actor=self.demo.coordinator,
+        )
 
 
 # --- The command --------------------------------------------------------------------
