@@ -1,9 +1,10 @@
-"""Build the four Word templates of the region from scratch: the starting point a
+"""Build the five Word templates of the region from scratch: the starting point a
 coordinator then restyles in Word.
 
     .venv/bin/python docs_templates/build_templates.py [folder]
 
-writes agenda.docx, notulen.docx, besluitenlijst.docx and opvolgingsrapport.docx into the
+writes agenda.docx, notulen.docx, besluitenlijst.docx, opvolgingsrapport.docx and
+uittreksel.docx into the
 folder (this one by default). Run it once; the .docx files are committed. Running it again
 overwrites a coordinator's restyling, so after that, change the templates in Word.
 
@@ -622,11 +623,71 @@ def actions_table(document: DocumentObject, loop: str) -> None:
     )
 
 
+def excerpt() -> DocumentObject:
+    """The excerpt of one decision for one municipality concerned (uittreksel)."""
+    document = new_document("Uittreksel")
+    para(document, "Uittreksel uit de besluitenlijst", style="Title")
+    para(document, "{{ meeting.body }}", " · voor ", "{{ municipality }}", style="Subtitle")
+    facts_table(
+        document,
+        [
+            ("Vergadering", ["{{ meeting.date }}", ", ", "{{ meeting.time }}"]),
+            ("Plaats", ["{{ meeting.location }}"]),
+            ("Besluit", ["{{ decision.number }}", ": ", "{{ decision.outcome }}"]),
+            ("Gemeente", ["{{ municipality }}"]),
+            ("Stem van de gemeente", ["{{ vote }}"]),
+            ("Bekrachtiging", ["{{ ratification }}"]),
+        ],
+    )
+    para(document, "Onderwerp", style="Midwest Label")
+    para(document, "{{ title }}")
+    text_block(document, "Motivering", "rationale")
+    para(document, "Besluit", style="Midwest Label")
+    para(document, "{{ decision.text }}")
+    tag(document, "if decision.consensus")
+    para(document, "Beslist bij consensus.", style="Midwest Meta")
+    tag(document, "else")
+    para(
+        document,
+        "Stemming: ",
+        "{{ decision.votes_for }}",
+        " voor, ",
+        "{{ decision.votes_against }}",
+        " tegen, ",
+        "{{ decision.votes_abstain }}",
+        " onthoudingen.",
+        style="Midwest Meta",
+    )
+    for label, names in (
+        ("Voor: ", "municipalities_for"),
+        ("Tegen: ", "municipalities_against"),
+        ("Onthouding: ", "municipalities_abstain"),
+    ):
+        tag(document, f"if decision.{names}")
+        para(document, (label, "bold"), f"{{{{ decision.{names} }}}}", style="List Bullet")
+        tag(document, "endif")
+    tag(document, "endif")
+    para(document, "Acties die de gemeente aanbelangen", style="Heading 1")
+    actions_table(document, "action in actions")
+    tag(document, "if not actions")
+    para(document, "Geen acties voor deze gemeente.")
+    tag(document, "endif")
+    para(
+        document,
+        "Voor eensluidend uittreksel, ",
+        "{{ document.generated_on }}",
+        ".",
+        style="Midwest Meta",
+    )
+    return document
+
+
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "agenda.docx": agenda,
     "notulen.docx": minutes,
     "besluitenlijst.docx": decision_list,
     "opvolgingsrapport.docx": followup_report,
+    "uittreksel.docx": excerpt,
 }
 
 
@@ -646,7 +707,7 @@ def reproducible(docx: bytes) -> bytes:
 
 
 def build(folder: Path = HERE) -> list[Path]:
-    """Write the four templates into the folder and return their paths."""
+    """Write the templates into the folder and return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, make in TEMPLATES.items():

@@ -33,6 +33,8 @@ from backend.api.negotiation import IgnoreClientAccept
 from backend.api.schema import ErrorSerializer
 from backend.audit.models import TransitionLog
 from backend.audit.services import sign_in
+from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
 from backend.followup.selectors import (
     actions_visible_to,
     ratification_matrix,
@@ -456,6 +458,50 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Any]:
         return decisions_visible_to(self.request.user).prefetch_related("votes", "municipalities")
+
+    @extend_schema(
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+        summary="The excerpts of every municipality concerned, as one zip",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=IgnoreClientAccept,
+    )
+    def excerpts(self, request: Request, pk: str | None = None) -> HttpResponse:
+        decision = self.get_object()
+        response = HttpResponse(excerpts_zip(decision), content_type="application/zip")
+        name = f"uittreksels-{decision.number.replace('/', '-')}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @extend_schema(
+        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        summary="The excerpt of the decision for one municipality concerned",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"excerpts/(?P<municipality_id>[0-9]{1,18})",
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=IgnoreClientAccept,
+    )
+    def excerpt(
+        self, request: Request, pk: str | None = None, municipality_id: str = ""
+    ) -> HttpResponse:
+        decision = self.get_object()
+        municipality = decision.municipalities.filter(pk=int(municipality_id)).first()
+        if municipality is None:
+            raise NotFound()
+        response = HttpResponse(
+            excerpt_render(decision, municipality), content_type=DOCX_CONTENT_TYPE
+        )
+        name = excerpt_file_name(decision, municipality)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class ActionViewSet(

@@ -19,13 +19,14 @@ from babel.lists import format_list
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.documents.render import clean_text
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import quorum_of
-from backend.organisations.models import Membership, Person
+from backend.organisations.models import Membership, Municipality, Person
 from workflows.action import ActionState
 from workflows.ratification import RatificationState
 
@@ -178,6 +179,25 @@ class FollowupReportData:
     regional_actions: tuple[ActionInfo, ...]
     open_actions: int
     pending_ratifications: int
+    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class ExcerptData:
+    """An excerpt (uittreksel) of one decision for one municipality concerned: what it
+    needs to carry the decision into its own council or college."""
+
+    document: DocumentInfo
+    meeting: MeetingInfo
+    municipality: str
+    title: str
+    rationale: str
+    decision: DecisionInfo
+    vote: str
+    """How the municipality voted: for, against, abstained, by consensus, or not present."""
+    ratification: str
+    """Where its ratification stands: pending, or by which body, when and reference."""
+    actions: tuple[ActionInfo, ...]
     confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
@@ -541,6 +561,72 @@ def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> Fol
         open_actions=open_actions,
         pending_ratifications=pending,
         confidential_items=frozenset(included),
+    )
+
+
+def _municipality_vote(decision: Decision, municipality: Municipality) -> str:
+    vote = next((v for v in decision.votes.all() if v.municipality_id == municipality.pk), None)
+    if vote is not None:
+        return str(vote.get_vote_display())
+    present = decision.meeting.attendances.filter(
+        status=Attendance.Status.PRESENT, municipality=municipality
+    ).exists()
+    if decision.consensus and present:
+        return str(_("by consensus"))
+    return str(_("not present"))
+
+
+def _ratification_state(ratification: Ratification | None) -> str:
+    if ratification is None:
+        return str(_("no ratification asked"))
+    state = str(ratification.get_state_display())
+    if ratification.state == RatificationState.RATIFIED:
+        return _("%(state)s by the %(body)s on %(day)s (%(reference)s)") % {
+            "state": state,
+            "body": ratification.get_deciding_body_display(),
+            "day": dutch_date(ratification.date) if ratification.date else "?",
+            "reference": clean_text(ratification.reference),
+        }
+    if ratification.reason:
+        return f"{state}: {clean_text(ratification.reason)}"
+    return state
+
+
+@in_site_language
+def excerpt_data(decision: Decision, municipality: Municipality) -> ExcerptData:
+    """Build the excerpt of a decision for one municipality: the decision and its votes,
+    that municipality's vote and ratification, and the actions that concern it (carried
+    out by its people, or by a DVV service that works for it)."""
+    decision = (
+        Decision.objects.select_related("item", "meeting__body__region")
+        .prefetch_related("votes__municipality")
+        .get(pk=decision.pk)
+    )
+    item = decision.item
+    concerns = Q(assignee__municipality=municipality) | Q(
+        service__participations__municipality=municipality
+    )
+    actions = (
+        Action.objects.filter(item=item)
+        .filter(concerns)
+        .exclude(state=ActionState.CANCELLED)
+        .select_related("assignee", "service", "item")
+        .distinct()
+        .order_by("due_date", "id")
+    )
+    return ExcerptData(
+        document=_document_info("excerpt", 1, True, 0),
+        meeting=_meeting_info(decision.meeting),
+        municipality=municipality.name,
+        title=clean_text(item.title),
+        rationale=clean_text(item.rationale),
+        decision=_decision_info(decision),
+        vote=_municipality_vote(decision, municipality),
+        ratification=_ratification_state(
+            decision.ratifications.filter(municipality=municipality).first()
+        ),
+        actions=tuple(_action_info(a, decision.number) for a in actions),
+        confidential_items=frozenset({item.pk}) if item.confidential else frozenset(),
     )
 
 

@@ -18,6 +18,7 @@ FILE_STEMS = {
     "minutes": "notulen",
     "decision_list": "besluitenlijst",
     "followup_report": "opvolgingsrapport",
+    "excerpt": "uittreksel",
 }
 """The Dutch name of each kind: its template (docs_templates/<stem>.docx) and file names."""
 

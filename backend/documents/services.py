@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zipfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.documents.data import BUILDERS, DocumentData
+from backend.agenda.models import Decision
+from backend.documents.data import BUILDERS, DocumentData, ExcerptData, excerpt_data
 from backend.documents.models import FILE_STEMS, GeneratedDocument
 from backend.documents.render import RenderError, render
 from backend.meetings.models import Meeting
+from backend.organisations.models import Municipality
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 
@@ -65,7 +68,7 @@ def _refusal(meeting_state: str, kind: str) -> str | None:
     return _("This document cannot be made in the meeting's current state.")
 
 
-def _render(data: DocumentData, template: Path, template_bytes: bytes) -> bytes:
+def _render(data: DocumentData | ExcerptData, template: Path, template_bytes: bytes) -> bytes:
     try:
         # Render the very bytes whose checksum is stored, even if the file changes meanwhile.
         return render(data, BytesIO(template_bytes))
@@ -206,3 +209,37 @@ def orphan_files_sweep(*, grace: dt.timedelta = ORPHAN_GRACE, dry_run: bool = Fa
                 storage.delete(path)
             swept.append(path)
     return sorted(swept)
+
+
+# --- Excerpts per municipality ---------------------------------------------------------------
+
+
+def excerpt_file_name(decision: Decision, municipality: Municipality) -> str:
+    """The Dutch file name of an excerpt: uittreksel-2026-CL-RUIMTE-001-tielt.docx."""
+    return f"uittreksel-{decision.number.replace('/', '-')}-{municipality.slug}.docx"
+
+
+def excerpt_render(decision: Decision, municipality: Municipality) -> bytes:
+    """The excerpt of a decision for one municipality concerned, as it stands now."""
+    if not decision.municipalities.filter(pk=municipality.pk).exists():
+        raise NotVisible()
+    template = template_path("excerpt")
+    try:
+        template_bytes = template.read_bytes()
+    except OSError as error:
+        raise TemplateBroken(
+            _("The Word template %(template)s is missing.") % {"template": template.name}
+        ) from error
+    return _render(excerpt_data(decision, municipality), template, template_bytes)
+
+
+def excerpts_zip(decision: Decision) -> bytes:
+    """Every municipality's excerpt of the decision in one zip, one file per municipality."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for municipality in decision.municipalities.order_by("name"):
+            archive.writestr(
+                excerpt_file_name(decision, municipality),
+                excerpt_render(decision, municipality),
+            )
+    return out.getvalue()

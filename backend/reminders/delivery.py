@@ -13,10 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.services import excerpt_file_name, excerpt_render
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
 from backend.meetings.terms import agenda_deadline, decision_list_deadline
 from backend.reminders.models import Notification
+from workflows import predicates as can
 
 Kind = Notification.Kind
 
@@ -147,8 +150,29 @@ def compose(notifications: Sequence[Notification]) -> Mail:
             (f"vergadering-{n.object_id}.ics", meeting_ics(n.subject), "text/calendar")
             for n in notifications
             if n.kind == Kind.INVITATION and isinstance(n.subject, Meeting)
-        )
+        ) + tuple(excerpt_attachment(n) for n in notifications if wants_excerpt(n))
     return Mail(person.email, subject, text, html, attachments)
+
+
+def wants_excerpt(notification: Notification) -> bool:
+    """A ratification reminder carries the municipality's excerpt, when the recipient may
+    see the item (a confidential decision's excerpt stays with who may read it)."""
+    subject: Any = notification.subject
+    return (
+        notification.kind == Kind.RATIFICATION_PENDING
+        and subject is not None
+        and can.can_view_item(notification.recipient, subject.decision.item)
+    )
+
+
+def excerpt_attachment(notification: Notification) -> tuple[str, bytes, str]:
+    ratification: Any = notification.subject
+    decision, municipality = ratification.decision, ratification.municipality
+    return (
+        excerpt_file_name(decision, municipality),
+        excerpt_render(decision, municipality),
+        DOCX_CONTENT_TYPE,
+    )
 
 
 def send(mail: Mail) -> None:

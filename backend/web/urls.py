@@ -25,6 +25,12 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment-delete",
     ),
+    path("punten/<int:pk>/uittreksels.zip", views.excerpts_download, name="excerpts"),
+    path(
+        "punten/<int:pk>/uittreksels/<int:municipality>/",
+        views.excerpt_download,
+        name="excerpt",
+    ),
     path("vergaderingen/", views.meeting_list, name="meetings"),
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
     path("vergaderingen/<int:pk>/agenda/", views.meeting_agenda, name="agenda"),

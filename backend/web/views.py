@@ -23,13 +23,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.agenda.models import AgendaItem
+from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import entries_visible_to, items_visible_to
 from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
 from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
+from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
+from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
@@ -361,6 +363,35 @@ def attachment_delete(request: HttpRequest, pk: int, attachment: int) -> HttpRes
     else:
         messages.success(request, _("%(name)s is removed.") % {"name": found.name})
     return HttpResponseRedirect(reverse("web:item", args=[item.pk]) + "#attachments")
+
+
+def decision_of(request: HttpRequest, pk: int) -> Decision:
+    decision = getattr(visible_item(request, pk), "decision", None)
+    if decision is None:
+        raise Http404
+    return decision
+
+
+@login_required
+def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every municipality's excerpt of the item's decision, as one zip."""
+    decision = decision_of(request, pk)
+    response = HttpResponse(excerpts_zip(decision), content_type="application/zip")
+    name = f"uittreksels-{decision.number.replace('/', '-')}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpResponse:
+    """One municipality's excerpt of the item's decision."""
+    decision = decision_of(request, pk)
+    found = decision.municipalities.filter(pk=municipality).first()
+    if found is None:
+        raise Http404
+    response = HttpResponse(excerpt_render(decision, found), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{excerpt_file_name(decision, found)}"'
+    return response
 
 
 # --- Transitions ---------------------------------------------------------------------

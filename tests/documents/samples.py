@@ -19,6 +19,7 @@ from backend.documents.data import (
     DecisionListData,
     DocumentInfo,
     EntryInfo,
+    ExcerptData,
     FollowupReportData,
     MeetingInfo,
     MinutesData,
@@ -33,6 +34,7 @@ TEMPLATE_OF = {
     "minutes": TEMPLATES / "notulen.docx",
     "decision_list": TEMPLATES / "besluitenlijst.docx",
     "followup_report": TEMPLATES / "opvolgingsrapport.docx",
+    "excerpt": TEMPLATES / "uittreksel.docx",
 }
 
 DOCUMENT = DocumentInfo(
@@ -108,6 +110,18 @@ def sample(kind: str, **entry_fields: Any) -> Any:
         )
     if kind == "decision_list":
         return DecisionListData(document=document, meeting=MEETING, entries=(entry,))
+    if kind == "excerpt":
+        return ExcerptData(
+            document=document,
+            meeting=MEETING,
+            municipality="Tielt",
+            title=entry.title,
+            rationale=entry.rationale,
+            decision=DECISION,
+            vote="voor",
+            ratification="in afwachting",
+            actions=tuple(replace(action, title=entry.title) for action in entry.actions),
+        )
     group = MunicipalityFollowup(
         municipality="Tielt",
         ratifications=(

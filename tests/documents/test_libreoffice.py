@@ -1,4 +1,5 @@
-"""Every kind of generated document opens in LibreOffice: converted headless to a PDF."""
+"""Every kind of generated document, the excerpt included, opens in LibreOffice: converted
+headless to a PDF."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from backend.documents.models import GeneratedDocument
-from backend.documents.services import document_generate
+from backend.documents.services import document_generate, excerpt_render
 from tests.conftest import World
 from tests.documents.test_services import closed
 
@@ -20,7 +21,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
     SOFFICE is None, reason="LibreOffice is not installed (.ci/run installs it from Debian)"
 )
 def test_each_kind_of_document_converts_to_a_pdf(world: World, tmp_path: Path) -> None:
-    meeting, _decided, _noted = closed(world)
+    meeting, decided, _noted = closed(world)
     document_generate(meeting=meeting, kind="followup_report", actor=world.coordinator)
     documents = GeneratedDocument.objects.filter(meeting=meeting, public=True)
     kinds = sorted(documents.values_list("kind", flat=True))
@@ -31,6 +32,11 @@ def test_each_kind_of_document_converts_to_a_pdf(world: World, tmp_path: Path) -
         with document.file.open("rb") as handle:
             source.write_bytes(handle.read())
         sources.append(source)
+    decided.refresh_from_db()
+    municipality = decided.decision.municipalities.order_by("name").first()
+    excerpt = tmp_path / "excerpt.docx"
+    excerpt.write_bytes(excerpt_render(decided.decision, municipality))
+    sources.append(excerpt)
     profile = tmp_path / "profile"
     subprocess.run(
         [

@@ -404,7 +404,10 @@ def _join(
 
 # The DVV's general assembly and board publish like a council: the agenda 8 days before
 # the meeting, the decision list within 10 days after it (Decreet Lokaal Bestuur).
-LEGAL_TERMS = {Body.Kind.GENERAL_ASSEMBLY: (8, 10), Body.Kind.BOARD: (8, 10)}
+LEGAL_TERMS: dict[str, tuple[int | None, int | None]] = {
+    Body.Kind.GENERAL_ASSEMBLY: (8, 10),
+    Body.Kind.BOARD: (8, 10),
+}
 
 
 def _body(demo: Demo, kind: str, code: str, name: str, prepares_for: Body | None = None) -> Body:
