@@ -1,7 +1,8 @@
 """The AgendaItem machine: a proposal from draft to decision and execution.
 
 draft → submitted → in_preparation → prepared → scheduled → approved / rejected /
-completed, then in_execution → completed; withdraw from any state before a decision.
+completed, then in_execution → completed; withdraw from any state before a decision;
+forward an approved decision to the next body (a new item there, this one unchanged).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class ItemState(models.TextChoices):
 
 
 S = ItemState
+AFTER_APPROVAL = [S.APPROVED, S.IN_EXECUTION, S.COMPLETED]
 BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.PREPARED, S.SCHEDULED]
 
 
@@ -110,6 +112,11 @@ class AgendaItemTransitions:
     )
     def withdraw(self) -> None:
         """Withdraw the item."""
+
+    @transition("state", AFTER_APPROVAL, None, permission=as_permission(can.can_forward_item))
+    def forward(self) -> None:
+        """Send the approved decision on to the next body that must take it further; the
+        item keeps its state, a new item for that body starts where this one stopped."""
 
 
 # --- Guards: (item, params, actor) -> reason or None -------------------------------------
@@ -213,7 +220,53 @@ def meeting_not_in_session(item: Any, params: dict[str, Any], actor: Any) -> str
     return None
 
 
+def approved_by_its_body(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    decision = getattr(item, "decision", None)
+    if decision is None or decision.outcome != "approved":
+        return _("Only an approved decision can be forwarded.")
+    return None
+
+
+def body_takes_it_further(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    decision = getattr(item, "decision", None)
+    if decision is None:
+        return None  # approved_by_its_body says why
+    if not decision.body.forwards_to.filter(pk=params["body"].pk).exists():
+        return _("%(deciding)s does not forward its decisions to %(body)s.") % {
+            "deciding": decision.body.name,
+            "body": params["body"].name,
+        }
+    return None
+
+
+def not_yet_forwarded_there(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    from backend.agenda.models import AgendaItem
+
+    decision = getattr(item, "decision", None)
+    if decision is None:
+        return None
+    already = (
+        AgendaItem.objects.filter(forwarded_from=decision, target_cluster=params["body"])
+        .exclude(state__in=[S.WITHDRAWN, S.REJECTED])
+        .exists()
+    )
+    return _("The decision is already on its way to that body.") if already else None
+
+
 # --- Parameters ------------------------------------------------------------------------
+
+
+def parse_forward(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    from backend.organisations.models import Body
+
+    data = p.only(raw, {"body"})
+    body = p.instance(
+        data.get("body"),
+        Body.objects.filter(region=item.region_id),
+        required_reason=_("Choose the body to forward the decision to."),
+        unknown_reason=_("That body does not exist."),
+    )
+    return {"body": body}
 
 
 def parse_schedule(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
@@ -350,6 +403,44 @@ def record_decision(firing: Firing) -> None:
     entry.save(update_fields=["outcome"])
 
 
+def forward_to_next_body(firing: Firing) -> None:
+    """Start the item of the next body: the same proposal, with the decision taken so far
+    as its proposed decision, ready to be put on that body's agenda, linked to the earlier
+    decision; its history begins with this step."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from backend.agenda.models import AgendaItem
+    from backend.audit.models import TransitionLog
+
+    item, body = firing.obj, firing.params["body"]
+    decision = item.decision
+    successor = AgendaItem.objects.create(
+        title=item.title,
+        rationale=item.rationale,
+        proposed_decision=decision.text,
+        kind=item.kind,
+        author=firing.actor,
+        intervision_group=item.intervision_group,
+        target_cluster=body,
+        confidential=item.confidential,
+        forwarded_from=decision,
+        state=S.PREPARED,
+    )
+    successor.municipalities.set(item.municipalities.all())
+    TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(AgendaItem),
+        object_id=str(successor.pk),
+        transition="forward",
+        source=firing.source,
+        target=S.PREPARED,
+        actor=firing.actor if getattr(firing.actor, "pk", None) else None,
+        comment=firing.comment,
+        params={"from_item": item.pk, "decision": decision.number},
+        cause=firing.log,
+    )
+    firing.params["successor"] = successor
+
+
 MACHINE = Machine(
     name="agenda_item",
     can_view=can.can_view_item,
@@ -382,5 +473,10 @@ MACHINE = Machine(
         "start_execution": Step(guards=(has_actions,)),
         "complete": Step(guards=(actions_finished,)),
         "withdraw": Step(guards=(meeting_not_in_session,), effect=close_entry("withdrawn")),
+        "forward": Step(
+            params=parse_forward,
+            guards=(approved_by_its_body, body_takes_it_further, not_yet_forwarded_there),
+            effect=forward_to_next_body,
+        ),
     },
 )

@@ -17,7 +17,11 @@ START, END = "<!-- diagrams:start -->", "<!-- diagrams:end -->"
 def transitions_of(model: type[models.Model]) -> list[tuple[str, str, str]]:
     """Return every (transition, source, target) of the model's state field, sorted."""
     field: Any = model._meta.get_field("state")
-    return sorted((t.name, str(t.source), str(t.target)) for t in field.get_all_transitions(model))
+    return sorted(
+        # A transition without a target keeps the state: drawn as a loop.
+        (t.name, str(t.source), str(t.source if t.target is None else t.target))
+        for t in field.get_all_transitions(model)
+    )
 
 
 def mermaid(model: type[models.Model]) -> str:

@@ -24,6 +24,7 @@ TRANSITIONS: dict[str, Promise] = {
     "take_note": _("Take note"),
     "start_execution": _("Start execution"),
     "withdraw": _("Withdraw"),
+    "forward": _("Forward to the next body"),
     # Meeting
     "convene": _("Convene"),
     "open": _("Open the session"),

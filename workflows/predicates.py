@@ -164,6 +164,7 @@ can_schedule_item = is_administrator | (in_same_region & (is_cluster_chair | is_
 can_decide_item = is_administrator | (in_same_region & is_cluster_chair)
 can_follow_up_item = is_administrator | is_coordinator
 can_withdraw_item = is_administrator | (in_same_region & (is_item_author | is_coordinator))
+can_forward_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
 
 # --- Meetings -------------------------------------------------------------------------
 

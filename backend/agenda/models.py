@@ -53,6 +53,15 @@ class AgendaItem(AgendaItemTransitions, StatefulModel):
         verbose_name=_("municipalities concerned"),
     )
     confidential = models.BooleanField(_("confidential"), default=False)
+    forwarded_from = models.ForeignKey(
+        "agenda.Decision",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_items",
+        verbose_name=_("forwarded from the decision"),
+        help_text=_("For an item forwarded to the next body: the decision it carries on."),
+    )
     state = FSMField(
         _("state"),
         max_length=20,

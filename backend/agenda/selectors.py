@@ -50,3 +50,34 @@ def entries_visible_to(user: Any, meeting: Any) -> QuerySet[AgendaEntry]:
         .select_related("item")
         .order_by("position")
     )
+
+
+def chain_of(item: AgendaItem, user: Any) -> list[AgendaItem]:
+    """The road of a decision through the bodies: the item it started as, then every item
+    it was forwarded as, in order; only what the person may see."""
+    origin = item
+    seen = {origin.pk}
+    while origin.forwarded_from_id is not None:
+        earlier = AgendaItem.objects.select_related("forwarded_from__item").get(pk=origin.pk)
+        origin = earlier.forwarded_from.item  # type: ignore[union-attr]
+        if origin.pk in seen:
+            break
+        seen.add(origin.pk)
+    chain, frontier = [origin], [origin]
+    while frontier:
+        following = list(
+            AgendaItem.objects.filter(forwarded_from__item__in=frontier)
+            .exclude(pk__in=[i.pk for i in chain])
+            .order_by("created_at", "id")
+        )
+        chain += following
+        frontier = following
+    visible = set(
+        items_visible_to(user).filter(pk__in=[i.pk for i in chain]).values_list("pk", flat=True)
+    )
+    return [
+        link
+        for link in AgendaItem.objects.filter(pk__in=visible)
+        .select_related("target_cluster", "intervision_group", "decision__body")
+        .order_by("created_at", "id")
+    ]

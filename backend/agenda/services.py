@@ -107,7 +107,8 @@ def item_update(
             raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
         raise NotPermitted(_("You may not change this item now."))
     group = changes.get("intervision_group", item.intervision_group)
-    cluster = changes.get("target_cluster", item.target_cluster)
+    # Only a new target is checked: a forwarded item's target is the body it went to.
+    cluster = changes.get("target_cluster")
     if not actor.is_superuser:
         _check_bodies(item.region_id, group, cluster)
         if municipalities is not None:

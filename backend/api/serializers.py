@@ -123,6 +123,7 @@ class AgendaItemSerializer(StatefulSerializer):
     author = PersonRefSerializer(read_only=True)
     meeting = serializers.SerializerMethodField()
     decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    forwarded_from = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = AgendaItem
@@ -142,6 +143,7 @@ class AgendaItemSerializer(StatefulSerializer):
             "available_transitions",
             "meeting",
             "decision",
+            "forwarded_from",
             "created_at",
             "updated_at",
         ]

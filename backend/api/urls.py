@@ -8,6 +8,8 @@ from backend.api import documents, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# No `.json` suffixes: a suffix would also read `…/excerpts/3.5/` as municipality 3, format 5.
+router.include_format_suffixes = False
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
 router.register("bodies", views.BodyViewSet, basename="body")

@@ -225,6 +225,14 @@ class Body(models.Model):
         blank=True,
         help_text=_("Empty: the region's default."),
     )
+    forwards_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="receives_from",
+        verbose_name=_("forwards its decisions to"),
+        help_text=_("The bodies that take this body's decisions further."),
+    )
     agenda_term_days = models.PositiveSmallIntegerField(
         _("days before the meeting its agenda must be public"),
         null=True,

@@ -117,6 +117,12 @@ class TransitionForm:
         return [(value, str(label)) for value, label in Vote.Choice.choices]
 
     @property
+    def next_bodies(self) -> list[Any]:
+        """The bodies the deciding body forwards its decisions to."""
+        decision = getattr(self.obj, "decision", None) if self.name == "forward" else None
+        return list(decision.body.forwards_to.order_by("name")) if decision else []
+
+    @property
     def deciding_bodies(self) -> list[tuple[str, str]]:
         if self.name != "ratify":
             return []
@@ -158,6 +164,8 @@ def raw_params(obj: Any, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
         return raw
     if name in ("block", "decline"):
         return {"reason": post.get("reason", "")}
+    if name == "forward":
+        return {"body": post.get("body", "")}
     if name == "ratify":
         return {key: post.get(key, "") for key in ("date", "deciding_body", "reference")}
     return {}

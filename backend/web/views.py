@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.responses import attachment_response
-from backend.agenda.selectors import entries_visible_to, items_visible_to
+from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
 from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
 from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
@@ -308,6 +308,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("municipality__name")
             ],
             "entries": item.entries.select_related("meeting__body").order_by("meeting__starts_at"),
+            "chain": chain_of(item, request.user),
             "transitions": forms_for(item, request.user),
             "may_edit": can.can_edit_item_content(request.user, item),
             "attachments": item.attachments.select_related("uploaded_by"),

@@ -1431,3 +1431,22 @@ def test_an_instant_filter_compares_in_utc(
 
     assert decided.meeting.pk in found_before(just_after)
     assert decided.meeting.pk not in found_before(just_before)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/decisions/{decision}/excerpts/1.5/",
+        "/api/v1/meetings/{meeting}/entries/1.5/",
+        "/api/v1/agenda-items/{item}/attachments/1.5/download/",
+        "/api/v1/agenda-items/{item}.json",
+    ],
+)
+def test_a_dotted_id_in_a_nested_path_is_not_found(
+    world: World, client: Client, decided: SimpleNamespace, path: str
+) -> None:
+    url = path.format(
+        decision=decided.decision.pk, meeting=decided.meeting.pk, item=decided.item.pk
+    )
+    answer = client("coordinator").get(url)
+    assert answer.status_code == 404, answer.content[:300]

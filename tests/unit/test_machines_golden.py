@@ -30,6 +30,7 @@ def test_agenda_item_machine_is_exactly_the_contract() -> None:
         ("start_execution", "approved", "in_execution"),
         ("complete", "in_execution", "completed"),
         *{("withdraw", source, "withdrawn") for source in BEFORE_DECISION},
+        *{("forward", state, state) for state in ("approved", "in_execution", "completed")},
     }
 
 

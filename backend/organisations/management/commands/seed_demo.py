@@ -457,6 +457,12 @@ def _build_bodies(demo: Demo) -> None:
     for name in BOARD_MEMBERS:
         _join(board, demo.mayor(name), member, m[name])
 
+    # How decisions travel: the clusters report to the daily board of the Midwestoverleg,
+    # which prepares the DVV's board and general assembly.
+    for cluster in Body.objects.filter(region=demo.region, kind=Body.Kind.CLUSTER):
+        cluster.forwards_to.add(daily_board)
+    daily_board.forwards_to.add(board, assembly)
+
 
 # --- The story ---------------------------------------------------------------------
 
