@@ -335,6 +335,33 @@ def text_block(document: DocumentObject, label: str, value: str) -> None:
     tag(document, "endif")
 
 
+def votes_block(document: DocumentObject, decision: str) -> None:
+    """Add how a decision was taken: by consensus, or the votes and who cast them."""
+    tag(document, f"if {decision}.consensus")
+    para(document, "Beslist bij consensus.", style="Midwest Meta")
+    tag(document, "else")
+    para(
+        document,
+        "Stemming: ",
+        f"{{{{ {decision}.votes_for }}}}",
+        " voor, ",
+        f"{{{{ {decision}.votes_against }}}}",
+        " tegen, ",
+        f"{{{{ {decision}.votes_abstain }}}}",
+        " onthoudingen.",
+        style="Midwest Meta",
+    )
+    for label, names in (
+        ("Voor: ", "municipalities_for"),
+        ("Tegen: ", "municipalities_against"),
+        ("Onthouding: ", "municipalities_abstain"),
+    ):
+        tag(document, f"if {decision}.{names}")
+        para(document, (label, "bold"), f"{{{{ {decision}.{names} }}}}", style="List Bullet")
+        tag(document, "endif")
+    tag(document, "endif")
+
+
 def decision_block(document: DocumentObject) -> None:
     """Add an entry's decision: number, outcome, text and votes (or consensus)."""
     tag(document, "if entry.decision")
@@ -347,33 +374,11 @@ def decision_block(document: DocumentObject) -> None:
         style="Midwest Label",
     )
     para(document, "{{ entry.decision.text }}")
-    tag(document, "if entry.decision.consensus")
-    para(document, "Beslist bij consensus.", style="Midwest Meta")
-    tag(document, "else")
-    para(
-        document,
-        "Stemming: ",
-        "{{ entry.decision.votes_for }}",
-        " voor, ",
-        "{{ entry.decision.votes_against }}",
-        " tegen, ",
-        "{{ entry.decision.votes_abstain }}",
-        " onthoudingen.",
-        style="Midwest Meta",
-    )
-    for label, names in (
-        ("Voor: ", "municipalities_for"),
-        ("Tegen: ", "municipalities_against"),
-        ("Onthouding: ", "municipalities_abstain"),
-    ):
-        tag(document, f"if entry.decision.{names}")
-        para(document, (label, "bold"), f"{{{{ entry.decision.{names} }}}}", style="List Bullet")
-        tag(document, "endif")
-    tag(document, "endif")
+    votes_block(document, "entry.decision")
     tag(document, "endif")
 
 
-# --- The four templates --------------------------------------------------------------------------
+# --- The templates --------------------------------------------------------------------------
 
 
 def agenda() -> DocumentObject:
@@ -644,29 +649,7 @@ def excerpt() -> DocumentObject:
     text_block(document, "Motivering", "rationale")
     para(document, "Besluit", style="Midwest Label")
     para(document, "{{ decision.text }}")
-    tag(document, "if decision.consensus")
-    para(document, "Beslist bij consensus.", style="Midwest Meta")
-    tag(document, "else")
-    para(
-        document,
-        "Stemming: ",
-        "{{ decision.votes_for }}",
-        " voor, ",
-        "{{ decision.votes_against }}",
-        " tegen, ",
-        "{{ decision.votes_abstain }}",
-        " onthoudingen.",
-        style="Midwest Meta",
-    )
-    for label, names in (
-        ("Voor: ", "municipalities_for"),
-        ("Tegen: ", "municipalities_against"),
-        ("Onthouding: ", "municipalities_abstain"),
-    ):
-        tag(document, f"if decision.{names}")
-        para(document, (label, "bold"), f"{{{{ decision.{names} }}}}", style="List Bullet")
-        tag(document, "endif")
-    tag(document, "endif")
+    votes_block(document, "decision")
     para(document, "Acties die de gemeente aanbelangen", style="Heading 1")
     actions_table(document, "action in actions")
     tag(document, "if not actions")

@@ -34,7 +34,7 @@ from backend.api.schema import ErrorSerializer
 from backend.audit.models import TransitionLog
 from backend.audit.services import sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
-from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
+from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.followup.selectors import (
     actions_visible_to,
     ratification_matrix,
@@ -471,11 +471,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         content_negotiation_class=IgnoreClientAccept,
     )
     def excerpts(self, request: Request, pk: str | None = None) -> HttpResponse:
-        decision = self.get_object()
-        response = HttpResponse(excerpts_zip(decision), content_type="application/zip")
-        name = f"uittreksels-{decision.number.replace('/', '-')}.zip"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return excerpts_zip_response(self.get_object())
 
     @extend_schema(
         responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
@@ -496,12 +492,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         municipality = decision.municipalities.filter(pk=int(municipality_id)).first()
         if municipality is None:
             raise NotFound()
-        response = HttpResponse(
-            excerpt_render(decision, municipality), content_type=DOCX_CONTENT_TYPE
-        )
-        name = excerpt_file_name(decision, municipality)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return excerpt_response(decision, municipality)
 
 
 class ActionViewSet(

@@ -26,6 +26,7 @@ from backend.meetings.models import Meeting
 from backend.organisations.models import Municipality
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.stateful import locked_state
 
 Kind = GeneratedDocument.Kind
 
@@ -125,12 +126,7 @@ def document_generate(
     with transaction.atomic():
         # Lock the meeting: two generations never claim the same version number, and the
         # state checked is the state the document describes.
-        state = (
-            Meeting.objects.select_for_update()
-            .filter(pk=meeting.pk)
-            .values_list("state", flat=True)
-            .first()
-        )
+        state = locked_state(meeting)
         if state is None:
             raise NotVisible()
         final = approving and kind == Kind.MINUTES and state == "minutes_approved"

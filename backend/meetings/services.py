@@ -15,7 +15,7 @@ from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeti
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import content_save, lock_unchanged
+from workflows.stateful import content_save, lock_unchanged, locked_state
 
 
 def meeting_plan(
@@ -171,13 +171,7 @@ def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntr
     with transaction.atomic():
         # The meeting's row lock orders this write after a transition of the same meeting
         # (closing it, approving its minutes), so a note never slips past the freeze.
-        state = (
-            Meeting.objects.select_for_update()
-            .filter(pk=meeting.pk)
-            .values_list("state", flat=True)
-            .first()
-        )
-        if state not in NOTE_STATES:
+        if locked_state(meeting) not in NOTE_STATES:
             raise NotPossible(
                 _(
                     "A discussion note is written during the session and until the minutes"

@@ -29,9 +29,8 @@ from backend.agenda.selectors import chain_of, entries_visible_to, items_visible
 from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
 from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
-from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.documents.selectors import documents_visible_to
-from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
@@ -376,11 +375,7 @@ def decision_of(request: HttpRequest, pk: int) -> Decision:
 @login_required
 def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Every municipality's excerpt of the item's decision, as one zip."""
-    decision = decision_of(request, pk)
-    response = HttpResponse(excerpts_zip(decision), content_type="application/zip")
-    name = f"uittreksels-{decision.number.replace('/', '-')}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return excerpts_zip_response(decision_of(request, pk))
 
 
 @login_required
@@ -390,9 +385,7 @@ def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpRe
     found = decision.municipalities.filter(pk=municipality).first()
     if found is None:
         raise Http404
-    response = HttpResponse(excerpt_render(decision, found), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{excerpt_file_name(decision, found)}"'
-    return response
+    return excerpt_response(decision, found)
 
 
 # --- Transitions ---------------------------------------------------------------------
