@@ -29,3 +29,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 REMINDERS_WAKE_ON_TRANSITION = False
 # Generated documents of a test run go to a folder of their own, never into var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="midwest-test-media-"))  # noqa: F405
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False

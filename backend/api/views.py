@@ -462,6 +462,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     @extend_schema(
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
         summary="The excerpts of every municipality concerned, as one zip",
+        operation_id="v1_decisions_excerpts_zip",
     )
     @action(
         detail=True,
@@ -476,6 +477,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     @extend_schema(
         responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
         summary="The excerpt of the decision for one municipality concerned",
+        operation_id="v1_decisions_excerpt_retrieve",
     )
     @action(
         detail=True,

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.web.security.SessionTimeouts",
+    "backend.web.security.SecurityHeaders",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -221,9 +223,15 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Sessions: ended after 30 minutes without a request (a mayor between two meetings signs
+# in again) and 12 hours after signing in, whatever happens (backend.web.security).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", "43200"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
@@ -269,6 +277,10 @@ SPECTACULAR_SETTINGS = {
         "RatificationStateEnum": "workflows.ratification.RatificationState",
         "BodyKindEnum": "backend.organisations.models.Body.Kind",
         "ItemKindEnum": "backend.agenda.models.AgendaItem.Kind",
+        "NotificationKindEnum": "backend.reminders.models.Notification.Kind",
+        "DocumentKindEnum": "backend.documents.models.GeneratedDocument.Kind",
+        "EntryOutcomeEnum": "backend.meetings.models.AgendaEntry.Outcome",
+        "DecisionOutcomeEnum": "backend.agenda.models.Decision.Outcome",
     },
 }
 # Failed sign-ins (token or page) per account and per address before a pause.
