@@ -406,7 +406,7 @@ def record_decision(firing: Firing) -> None:
 def forward_to_next_body(firing: Firing) -> None:
     """Start the item of the next body: the same proposal, with the decision taken so far
     as its proposed decision, ready to be put on that body's agenda, linked to the earlier
-    decision; its history begins with this step."""
+    decision; its history begins with this step. Pending ratifications move along."""
     from django.contrib.contenttypes.models import ContentType
 
     from backend.agenda.models import AgendaItem
@@ -438,7 +438,13 @@ def forward_to_next_body(firing: Firing) -> None:
         params={"from_item": item.pk, "decision": decision.number},
         cause=firing.log,
     )
-    firing.params["successor"] = successor
+    # The municipalities ratify the decision furthest along the road: a pending
+    # ratification of this decision is no longer required, the next body's decision will
+    # ask anew (each waiver logged as a consequence of the forward step).
+    from workflows.engine import fire_as_consequence
+
+    for ratification in decision.ratifications.filter(state="pending"):
+        fire_as_consequence(ratification, "waive", cause=firing)
 
 
 MACHINE = Machine(

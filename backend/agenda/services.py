@@ -109,6 +109,8 @@ def item_update(
     group = changes.get("intervision_group", item.intervision_group)
     # Only a new target is checked: a forwarded item's target is the body it went to.
     cluster = changes.get("target_cluster")
+    if cluster == item.target_cluster:
+        cluster = None
     if not actor.is_superuser:
         _check_bodies(item.region_id, group, cluster)
         if municipalities is not None:

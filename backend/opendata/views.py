@@ -61,12 +61,17 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         for entry in meeting.entries.select_related("item").order_by("position")
         if not is_confidential(entry)
     ]
-    decisions = {
-        decision.item_id: decision
-        for decision in Decision.objects.filter(
-            meeting=meeting, item__in=[e.item_id for e in entries]
-        )
-    }
+    # Decisions are public with the decision list, once the meeting is closed.
+    decisions = (
+        {
+            decision.item_id: decision
+            for decision in Decision.objects.filter(
+                meeting=meeting, item__in=[e.item_id for e in entries]
+            )
+        }
+        if published(meeting, "besluitenlijst")
+        else {}
+    )
     return render(
         request,
         "opendata/meeting.html",

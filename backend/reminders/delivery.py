@@ -3,6 +3,7 @@ meeting's .ics on invitations)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.documents.render import DOCX_CONTENT_TYPE
-from backend.documents.services import excerpt_file_name, excerpt_render
+from backend.documents.services import TemplateBroken, excerpt_file_name, excerpt_render
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
 from backend.meetings.terms import agenda_deadline, decision_list_deadline
@@ -22,6 +23,7 @@ from backend.reminders.models import Notification
 from workflows import predicates as can
 
 Kind = Notification.Kind
+logger = logging.getLogger(__name__)
 
 
 def _when(value: Any) -> str:
@@ -150,7 +152,11 @@ def compose(notifications: Sequence[Notification]) -> Mail:
             (f"vergadering-{n.object_id}.ics", meeting_ics(n.subject), "text/calendar")
             for n in notifications
             if n.kind == Kind.INVITATION and isinstance(n.subject, Meeting)
-        ) + tuple(excerpt_attachment(n) for n in notifications if wants_excerpt(n))
+        ) + tuple(
+            attachment
+            for n in notifications
+            if wants_excerpt(n) and (attachment := excerpt_attachment(n)) is not None
+        )
     return Mail(person.email, subject, text, html, attachments)
 
 
@@ -165,14 +171,17 @@ def wants_excerpt(notification: Notification) -> bool:
     )
 
 
-def excerpt_attachment(notification: Notification) -> tuple[str, bytes, str]:
+def excerpt_attachment(notification: Notification) -> tuple[str, bytes, str] | None:
+    """The excerpt as an attachment; a broken excerpt template leaves the reminder without
+    it (and says so in the log) rather than holding the reminder back."""
     ratification: Any = notification.subject
     decision, municipality = ratification.decision, ratification.municipality
-    return (
-        excerpt_file_name(decision, municipality),
-        excerpt_render(decision, municipality),
-        DOCX_CONTENT_TYPE,
-    )
+    try:
+        content = excerpt_render(decision, municipality)
+    except TemplateBroken:
+        logger.exception("Excerpt of %s for %s left out", decision.number, municipality.name)
+        return None
+    return (excerpt_file_name(decision, municipality), content, DOCX_CONTENT_TYPE)
 
 
 def send(mail: Mail) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from backend.agenda.models import AgendaItem
@@ -61,13 +61,23 @@ class ItemForm(forms.Form):
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, person: Person, item: AgendaItem | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         bodies = Body.objects.filter(region=person.region_id).order_by("name")
+        # An item keeps its own group and target among the choices: a cluster chair who is
+        # in no group may still edit it, and a forwarded item's target is no cluster.
+        own_group = Q(pk=item.intervision_group_id) if item else Q(pk__in=[])
+        own_target = (
+            Q(pk=item.target_cluster_id) if item and item.target_cluster_id else Q(pk__in=[])
+        )
         field = self.fields
-        field["intervision_group"].queryset = groups_for(person)  # type: ignore[attr-defined]
+        field["intervision_group"].queryset = bodies.filter(  # type: ignore[attr-defined]
+            Q(pk__in=groups_for(person).values("pk")) | own_group
+        )
         field["target_cluster"].queryset = bodies.filter(  # type: ignore[attr-defined]
-            kind=Body.Kind.CLUSTER
+            Q(kind=Body.Kind.CLUSTER) | own_target
         )
         field["municipalities"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
             region=person.region_id

@@ -149,7 +149,18 @@ def forms_for(obj: Any, user: Any) -> list[TransitionForm]:
 
 
 def raw_params(obj: Any, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a posted form into the parameters the transition's parser reads."""
+    """Turn a posted form into the parameters the transition's parser reads (a name the
+    object's machine does not know gets none; the workflow then answers 404)."""
+    if isinstance(obj, AgendaItem):
+        return item_params(obj, name, post)
+    if name in ("block", "decline"):
+        return {"reason": post.get("reason", "")}
+    if name == "ratify":
+        return {key: post.get(key, "") for key in ("date", "deciding_body", "reference")}
+    return {}
+
+
+def item_params(obj: AgendaItem, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
     if name == "schedule":
         return {"meeting": post.get("meeting", "")}
     if name in ("approve", "reject"):
@@ -162,10 +173,6 @@ def raw_params(obj: Any, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
         else:
             raw["consensus"] = True
         return raw
-    if name in ("block", "decline"):
-        return {"reason": post.get("reason", "")}
     if name == "forward":
         return {"body": post.get("body", "")}
-    if name == "ratify":
-        return {key: post.get(key, "") for key in ("date", "deciding_body", "reference")}
     return {}

@@ -250,7 +250,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "confidential": item.confidential,
         "version": item.version,
     }
-    form = ItemForm(request.POST or None, person=person_of(request), initial=initial)
+    form = ItemForm(request.POST or None, person=person_of(request), item=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         content = form.content()
         municipalities = content.pop("municipalities")
@@ -372,10 +372,20 @@ def decision_of(request: HttpRequest, pk: int) -> Decision:
     return decision
 
 
+def refused_back_to_item(request: HttpRequest, pk: int, error: TransitionError) -> HttpResponse:
+    for reason in reasons_of(error):
+        messages.error(request, reason)
+    return HttpResponseRedirect(reverse("web:item", args=[pk]))
+
+
 @login_required
 def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Every municipality's excerpt of the item's decision, as one zip."""
-    return excerpts_zip_response(decision_of(request, pk))
+    decision = decision_of(request, pk)
+    try:
+        return excerpts_zip_response(decision)
+    except TransitionError as error:  # a broken template: say which and why
+        return refused_back_to_item(request, pk, error)
 
 
 @login_required
@@ -385,7 +395,10 @@ def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpRe
     found = decision.municipalities.filter(pk=municipality).first()
     if found is None:
         raise Http404
-    return excerpt_response(decision, found)
+    try:
+        return excerpt_response(decision, found)
+    except TransitionError as error:
+        return refused_back_to_item(request, pk, error)
 
 
 # --- Transitions ---------------------------------------------------------------------
@@ -565,18 +578,18 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         errors = [str(message) for field in form.errors.values() for message in field]
     else:
-        person = (
+        member = (
             Membership.objects.filter(body=meeting.body, person=form.cleaned_data["person"])
-            .values_list("person", flat=True)
+            .select_related("person")
             .first()
         )
-        if person is None:
+        if member is None:
             errors = [_("This person is not a member of the body.")]
         else:
             try:
                 attendance_record(
                     meeting=meeting,
-                    person=Membership.objects.get(body=meeting.body, person=person).person,
+                    person=member.person,
                     status=form.cleaned_data["status"],
                     actor=request.user,
                 )

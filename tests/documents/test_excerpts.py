@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -130,3 +131,19 @@ def test_the_ratification_reminder_carries_the_excerpt(
     message = next(m for m in mail.outbox if director.email in m.to)
     names = [name for name, _content, _type in message.attachments]
     assert any(name.endswith("-tielt.docx") for name in names), names
+
+
+def test_a_broken_excerpt_template_does_not_hold_the_reminder_back(
+    world: World, voted: SimpleNamespace, settings: object, tmp_path: Path
+) -> None:
+    (tmp_path / "uittreksel.docx").write_bytes(b"not a word file")
+    settings.DOCS_TEMPLATES_DIR = tmp_path  # type: ignore[attr-defined]
+    later = voted.decision.decided_at + dt.timedelta(days=60)
+    reminders.scan(later)
+    reminders.send_due(later)
+    director = world.group_chair
+    message = next(m for m in mail.outbox if director.email in m.to)
+    assert message.attachments == []
+    assert Notification.objects.filter(
+        kind="ratification_pending", recipient=director, sent_at__isnull=False
+    ).exists()

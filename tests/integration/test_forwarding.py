@@ -87,6 +87,13 @@ def test_the_forwarded_item_travels_the_same_workflow_and_gets_its_own_decision(
     chain = chain_of(successor, world.coordinator)
     assert [link.pk for link in chain] == [road.item.pk, successor.pk]
     assert chain_of(road.item, world.coordinator) == chain
+    # One pending ratification per municipality, for the decision furthest along.
+    first = road.item.decision.ratifications
+    assert set(first.values_list("state", flat=True)) == {"not_required"}
+    waived = TransitionLog.objects.for_object(first.first()).get()
+    assert waived.transition == "waive" and waived.cause.transition == "forward"
+    assert set(successor.decision.ratifications.values_list("state", flat=True)) == {"pending"}
+    assert successor.decision.ratifications.count() == first.count()
 
 
 def test_only_approved_decisions_go_on_and_only_where_the_body_sends_them(
@@ -144,3 +151,28 @@ def test_the_forward_form_offers_the_bodies_the_decision_may_go_to(
     answer = page.post(f"/overgang/item/{road.item.pk}/forward/", {"body": road.board.pk})
     assert answer.status_code == 302
     assert AgendaItem.objects.filter(forwarded_from=road.item.decision).exists()
+
+
+def test_editing_a_forwarded_item_on_its_page_keeps_its_body(
+    world: World, road: SimpleNamespace
+) -> None:
+    fire(road.item, "forward", actor=world.coordinator, body=road.board.pk)
+    successor = AgendaItem.objects.get(forwarded_from=road.item.decision)
+    page = Client()
+    page.force_login(world.coordinator)
+    form = page.get(f"/punten/{successor.pk}/bewerken/").content.decode()
+    assert f'<option value="{road.board.pk}" selected>' in form
+    answer = page.post(
+        f"/punten/{successor.pk}/bewerken/",
+        {
+            "title": "Gedeelde informatieveiligheidsconsulent (DB)",
+            "kind": successor.kind,
+            "intervision_group": successor.intervision_group_id,
+            "target_cluster": road.board.pk,
+            "version": successor.version,
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    successor.refresh_from_db()
+    assert successor.target_cluster == road.board
+    assert successor.title.endswith("(DB)")

@@ -264,3 +264,11 @@ def test_every_published_document_of_the_demo_region_conforms(settings: object) 
                 assert sparql_rules_of_notulen(data) == []
             validated.append(kind)
     assert {"agenda", "besluitenlijst", "notulen"} <= set(validated)
+
+
+def test_decisions_are_not_public_before_the_meeting_is_closed(world: World) -> None:
+    item = world.prepared_item(title="Regionale woonwijzer")
+    meeting = world.meeting_in_session(item)
+    fire(item, "approve", actor=world.cluster_chair, text="Geheim tot de sluiting.", consensus=True)
+    page = Client().get(f"/open/zittingen/{meeting.pk}/").content.decode()
+    assert "Regionale woonwijzer" in page and "Geheim tot de sluiting." not in page

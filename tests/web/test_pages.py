@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action
 from backend.meetings.models import Attendance
+from backend.organisations.models import Membership
 from tests.conftest import World
 from workflows.engine import fire
 
@@ -521,3 +523,63 @@ def test_the_agenda_cannot_be_reordered_by_a_member_or_once_convened(world: Worl
     assert (
         signed_in(world.coordinator).post(url, {"entry": "99999", "move": "up"}).status_code == 404
     )
+
+
+def test_a_cluster_chair_in_no_group_saves_an_edit_of_a_prepared_item(world: World) -> None:
+    item = world.prepared_item(title="Oud")
+    client = signed_in(world.cluster_chair)
+    answer = client.post(
+        f"/punten/{item.pk}/bewerken/",
+        {
+            "title": "Nieuw",
+            "kind": item.kind,
+            "intervision_group": item.intervision_group_id,
+            "target_cluster": item.target_cluster_id,
+            "version": item.version,
+        },
+    )
+    assert answer.status_code == 302, text(answer)[:500]
+    assert AgendaItem.objects.get(pk=item.pk).title == "Nieuw"
+
+
+def test_attendance_of_a_member_with_an_earlier_term_is_recorded(world: World) -> None:
+    Membership.objects.filter(person=world.cluster_member, body=world.cluster).update(
+        start_date=dt.date(2025, 1, 1)
+    )
+    Membership.objects.create(
+        body=world.cluster,
+        person=world.cluster_member,
+        role="member",
+        municipality=world.municipalities[1],
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2024, 12, 31),
+    )
+    meeting = world.meeting()
+    fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    answer = signed_in(world.coordinator).post(
+        f"/vergaderingen/{meeting.pk}/aanwezigheid/",
+        {"person": world.cluster_member.pk, "status": "present"},
+    )
+    assert answer.status_code == 302
+    assert Attendance.objects.filter(meeting=meeting, person=world.cluster_member).exists()
+
+
+def test_an_item_step_posted_against_a_meeting_is_not_found(world: World) -> None:
+    meeting = world.meeting_in_session(world.prepared_item())
+    answer = signed_in(world.cluster_chair).post(
+        f"/overgang/meeting/{meeting.pk}/approve/", {"mode": "votes", "text": "x"}
+    )
+    assert answer.status_code == 404
+
+
+def test_a_broken_excerpt_template_is_explained_not_a_server_error(
+    world: World, decided: object, settings: object, tmp_path: Path
+) -> None:
+    (tmp_path / "uittreksel.docx").write_bytes(b"not a word file")
+    settings.DOCS_TEMPLATES_DIR = tmp_path  # type: ignore[attr-defined]
+    client = signed_in(world.coordinator)
+    item = decided.item  # type: ignore[attr-defined]
+    answer = client.get(f"/punten/{item.pk}/uittreksels.zip", follow=True)
+    assert answer.status_code == 200
+    assert "uittreksel.docx" in text(answer)
