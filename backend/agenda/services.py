@@ -129,7 +129,7 @@ def item_update(
     return item
 
 
-def _may_attach(actor: Any, item: AgendaItem) -> None:
+def attachment_allowed(actor: Any, item: AgendaItem) -> None:
     """Attachments are part of the proposal: whoever may edit its content may add or
     remove them, and nobody once it is decided."""
     if not can.can_view_item(actor, item):
@@ -149,15 +149,19 @@ def display_name(original: str, extension: str) -> str:
     return f"{stem[:180]}.{extension}"
 
 
+def too_large_reason() -> str:
+    return _("A file may be at most %(limit)s.") % {
+        "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+    }
+
+
 def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Attachment:
     """Attach a file to an item after reading what it really is; refuse what is too large
     or not one of the kinds a proposal may carry."""
-    _may_attach(actor, item)
+    attachment_allowed(actor, item)
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise GuardFailed(
-            [_("A file may be at most %(limit)s.") % {"limit": filesizeformat(limit)}]
-        )
+        raise GuardFailed([too_large_reason()])
     if upload.size == 0:
         raise GuardFailed([_("The file is empty.")])
     if item.attachments.count() >= settings.ATTACHMENT_MAX_PER_ITEM:
@@ -192,7 +196,7 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
 
 def attachment_remove(attachment: Attachment, *, actor: Any) -> None:
     """Remove an attachment and its file (after the row is gone for good)."""
-    _may_attach(actor, attachment.item)
+    attachment_allowed(actor, attachment.item)
     name, storage = attachment.file.name, attachment.file.storage
     with transaction.atomic():
         attachment.delete()

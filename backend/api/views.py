@@ -26,7 +26,15 @@ from rest_framework.views import APIView
 from backend.agenda.models import Attachment
 from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
-from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
+from backend.agenda.services import (
+    attachment_add,
+    attachment_allowed,
+    attachment_remove,
+    item_create,
+    item_update,
+    too_large_reason,
+)
+from backend.agenda.uploads import too_large
 from backend.api import filters
 from backend.api import serializers as s
 from backend.api.negotiation import IgnoreClientAccept
@@ -63,6 +71,7 @@ from backend.organisations.models import (
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
 from workflows.engine import fire
+from workflows.errors import GuardFailed
 
 
 def in_region(queryset: QuerySet[Any], user: Any, path: str = "region") -> QuerySet[Any]:
@@ -260,7 +269,11 @@ class AgendaItemViewSet(
         if request.method == "GET":
             rows = item.attachments.select_related("uploaded_by")
             return Response(s.AttachmentSerializer(rows, many=True).data)
-        upload = s.AttachmentUploadSerializer(data=request.data)
+        attachment_allowed(request.user, item)
+        data = request.data  # parsed here: the upload handler may refuse the file
+        if too_large(request):
+            raise GuardFailed([too_large_reason()])
+        upload = s.AttachmentUploadSerializer(data=data)
         upload.is_valid(raise_exception=True)
         attachment = attachment_add(
             item=item, actor=request.user, upload=upload.validated_data["file"]

@@ -26,7 +26,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
-from backend.agenda.services import attachment_add, attachment_remove, item_create, item_update
+from backend.agenda.services import (
+    attachment_add,
+    attachment_remove,
+    item_create,
+    item_update,
+    too_large_reason,
+)
+from backend.agenda.uploads import too_large
 from backend.audit.models import TransitionLog
 from backend.audit.services import TooManyFailures, sign_in
 from backend.documents.responses import excerpt_response, excerpts_zip_response
@@ -321,7 +328,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if too_large(request):
+        messages.error(request, too_large_reason())
+    elif not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, str(message))

@@ -13,10 +13,12 @@ from pathlib import Path
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.core.files.uploadhandler import SkipFile
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from backend.agenda.models import AgendaItem, Attachment
+from backend.agenda.uploads import BoundedUpload, too_large
 from tests.conftest import World
 from workflows.engine import fire
 
@@ -205,3 +207,66 @@ def test_the_item_page_attaches_lists_and_serves_a_file(world: World) -> None:
     )
     assert "Alleen PDF" in refused.content.decode()
     assert Attachment.objects.filter(item=item).count() == 1
+
+
+def test_an_upload_larger_than_allowed_stops_being_read(
+    world: World, api: Api, media: Path, settings: pytest.FixtureRequest
+) -> None:
+    """The handler skips the file once it passes the limit: nothing of it is kept."""
+    settings.ATTACHMENT_MAX_BYTES = 64 * 1024  # type: ignore[attr-defined]
+    item = world.item()
+    answer = upload(api, "author", item, "groot.pdf", PDF + b"0" * (512 * 1024))
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert "hoogstens 64,0" in answer.json()["reasons"][0]  # type: ignore[attr-defined]
+    assert not Attachment.objects.exists()
+
+
+def test_a_body_declared_at_a_gigabyte_is_refused_before_it_is_read(
+    world: World, settings: pytest.FixtureRequest
+) -> None:
+    item = world.item()
+    client = Client()
+    client.force_login(world.author)
+    body = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-'
+    answer = client.generic(
+        "POST",
+        f"/punten/{item.pk}/bijlagen/",
+        body,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(1024**3),
+    )
+    assert answer.status_code == 302
+    assert "hoogstens" in client.get(answer["Location"]).content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_zip_bomb_named_docx_is_refused_without_being_unpacked(world: World, api: Api) -> None:
+    """Only the directory of a package is read, never its contents: a deep, nested bomb of
+    a few kilobytes is refused as what it is."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("bomb.bin", b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros, ~50 kB
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as package:
+        for depth in range(10):
+            package.writestr("/".join(["d"] * (depth + 1)) + "/inner.zip", inner.getvalue())
+    assert len(outer.getvalue()) < 1024 * 1024
+    answer = upload(api, "author", world.item(), "verslag.docx", outer.getvalue())
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert "Alleen PDF" in answer.json()["reasons"][0]  # type: ignore[attr-defined]
+
+
+def test_the_upload_handler_skips_a_file_as_soon_as_it_passes_the_limit(
+    settings: pytest.FixtureRequest,
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 100  # type: ignore[attr-defined]
+    request = RequestFactory().post("/")
+    handler = BoundedUpload(request)
+    assert handler.handle_raw_input(None, {}, 500, "x") is None
+    assert handler.receive_data_chunk(b"a" * 60, 0) == b"a" * 60
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(b"a" * 60, 60)
+    assert too_large(request)
+    declared = RequestFactory().post("/")
+    posted, files = BoundedUpload(declared).handle_raw_input(None, {}, 1024**3, "x")  # type: ignore[misc]
+    assert not posted and not files and too_large(declared)
