@@ -39,7 +39,8 @@ from backend.api import filters
 from backend.api import serializers as s
 from backend.api.negotiation import IgnoreClientAccept
 from backend.api.schema import ErrorSerializer
-from backend.audit.models import TransitionLog
+from backend.audit.events import record
+from backend.audit.models import AuditEvent, TransitionLog
 from backend.audit.services import sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.responses import excerpt_response, excerpts_zip_response
@@ -692,4 +693,5 @@ class TokenView(APIView):
         if person is None:
             raise ValidationError({"non_field_errors": [_("The username or password is wrong.")]})
         token, _created = Token.objects.get_or_create(user=person)
+        record(AuditEvent.Kind.SIGN_IN, request._request, person=person)
         return Response({"token": token.key}, status=status.HTTP_200_OK)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "backend.audit"
     label = "audit"
+
+    def ready(self) -> None:
+        from backend.audit import events  # noqa: F401 - connects the sign-in receivers

@@ -1,4 +1,5 @@
-"""The history of every state change (TransitionLog): append-only."""
+"""The history of every state change (TransitionLog) and the security events around it
+(AuditEvent: sign-ins, failures, sign-outs, refusals): both append-only."""
 
 from __future__ import annotations
 
@@ -94,3 +95,57 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.address} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """A sign-in, a failed sign-in, a sign-out or a refusal (403/404 to a signed-in
+    person). Fields, not a line of text: what people typed is stored with its control
+    characters escaped, so it can never fake another entry."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("failed sign-in")
+        SIGN_OUT = "sign_out", _("signed out")
+        REFUSED = "refused", _("refused")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("person"),
+    )
+    username = models.CharField(_("username given"), max_length=600, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(_("path"), max_length=2000, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username} {self.path}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The audit log is append-only.")

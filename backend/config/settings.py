@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.web.security.SessionTimeouts",
+    "backend.audit.events.AuditRefusals",
     "backend.web.security.SecurityHeaders",
     "django_htmx.middleware.HtmxMiddleware",
 ]
