@@ -407,10 +407,8 @@ def forward_to_next_body(firing: Firing) -> None:
     """Start the item of the next body: the same proposal, with the decision taken so far
     as its proposed decision, ready to be put on that body's agenda, linked to the earlier
     decision; its history begins with this step. Pending ratifications move along."""
-    from django.contrib.contenttypes.models import ContentType
-
     from backend.agenda.models import AgendaItem
-    from backend.audit.models import TransitionLog
+    from workflows.engine import fire_as_consequence, record_step
 
     item, body = firing.obj, firing.params["body"]
     decision = item.decision
@@ -427,13 +425,12 @@ def forward_to_next_body(firing: Firing) -> None:
         state=S.PREPARED,
     )
     successor.municipalities.set(item.municipalities.all())
-    TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(AgendaItem),
-        object_id=str(successor.pk),
-        transition="forward",
-        source=firing.source,
-        target=S.PREPARED,
-        actor=firing.actor if getattr(firing.actor, "pk", None) else None,
+    record_step(
+        successor,
+        "forward",
+        firing.source,
+        S.PREPARED,
+        actor=firing.actor,
         comment=firing.comment,
         params={"from_item": item.pk, "decision": decision.number},
         cause=firing.log,
@@ -441,8 +438,6 @@ def forward_to_next_body(firing: Firing) -> None:
     # The municipalities ratify the decision furthest along the road: a pending
     # ratification of this decision is no longer required, the next body's decision will
     # ask anew (each waiver logged as a consequence of the forward step).
-    from workflows.engine import fire_as_consequence
-
     for ratification in decision.ratifications.filter(state="pending"):
         fire_as_consequence(ratification, "waive", cause=firing)
 

@@ -141,20 +141,37 @@ def _run(
         source=source,
         target=obj.state,
     )
-    firing.log = TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        transition=name,
-        source=source,
-        target=obj.state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        comment=comment,
-        params=as_json(params),
-        cause=cause,
+    firing.log = record_step(
+        obj, name, source, obj.state, actor=actor, comment=comment, params=params, cause=cause
     )
     if step.effect is not None:
         step.effect(firing)
     transaction.on_commit(lambda: transition_committed.send(sender=type(obj), firing=firing))
+
+
+def record_step(
+    obj: Any,
+    name: str,
+    source: str,
+    target: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    params: Mapping[str, Any] | None = None,
+    cause: TransitionLog | None = None,
+) -> TransitionLog:
+    """Write the history row of one step of an object (the one place that does)."""
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        transition=name,
+        source=source,
+        target=target,
+        actor=actor if getattr(actor, "pk", None) else None,
+        comment=comment,
+        params=as_json(dict(params or {})),
+        cause=cause,
+    )
 
 
 class _restoring:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,17 @@ class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The transition history is append-only.")
+
+    def last_at(self, model: type[models.Model], transition: str | None = None) -> Subquery:
+        """A subquery for a queryset of `model`: when its object last took a step (that
+        step, when named)."""
+        steps = self.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
+        )
+        if transition is not None:
+            steps = steps.filter(transition=transition)
+        return Subquery(steps.order_by("-at").values("at")[:1], output_field=models.DateTimeField())
 
     def for_object(self, obj: models.Model) -> TransitionLogQuerySet:
         """Return the history of one object, oldest first."""

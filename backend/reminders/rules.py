@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, Max, Min, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -53,19 +53,6 @@ def members(body_ids: list[int], day: dt.date | None = None) -> dict[int, set[in
     return out
 
 
-def log_time(model: type, transition: str) -> Subquery:
-    """A subquery: when the object last went through `transition`."""
-    return Subquery(
-        TransitionLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-            transition=transition,
-        )
-        .order_by("-at")
-        .values("at")[:1]
-    )
-
-
 # --- Meetings ---------------------------------------------------------------------------
 
 
@@ -89,7 +76,7 @@ def due_submission_deadlines(now: dt.datetime) -> Iterator[Due]:
 def due_invitations(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
         Meeting.objects.filter(state="convened", starts_at__gt=now).annotate(
-            convened_at=log_time(Meeting, "convene")
+            convened_at=TransitionLog.objects.last_at(Meeting, "convene")
         )
     )
     body_members = members([m.body_id for m in meetings])
@@ -121,7 +108,7 @@ def due_meeting_reminders(now: dt.datetime) -> Iterator[Due]:
 def due_minutes(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
         Meeting.objects.filter(state="closed")
-        .annotate(closed_at=log_time(Meeting, "close"))
+        .annotate(closed_at=TransitionLog.objects.last_at(Meeting, "close"))
         .filter(closed_at__gte=now - dt.timedelta(days=14))
     )
     body_members = members([m.body_id for m in meetings])

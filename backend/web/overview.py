@@ -8,9 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    CharField,
     Count,
     DateTimeField,
     F,
@@ -19,7 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
@@ -54,14 +52,6 @@ class BodyRow:
 
 def open_items(user: Any) -> QuerySet[AgendaItem]:
     """The open items with the moment they reached their state and their next deadline."""
-    item_type = ContentType.objects.get_for_model(AgendaItem)
-    last_step = (
-        TransitionLog.objects.filter(
-            content_type=item_type, object_id=Cast(OuterRef("pk"), CharField())
-        )
-        .order_by("-at")
-        .values("at")[:1]
-    )
     meeting_date = (
         AgendaEntry.objects.filter(item=OuterRef("pk"), outcome=AgendaEntry.Outcome.PENDING)
         .order_by("meeting__starts_at")
@@ -86,7 +76,7 @@ def open_items(user: Any) -> QuerySet[AgendaItem]:
         .filter(state__in=OPEN_STATES)
         .select_related("intervision_group", "target_cluster")
         .annotate(
-            since=Coalesce(Subquery(last_step, output_field=DateTimeField()), F("created_at")),
+            since=Coalesce(TransitionLog.objects.last_at(AgendaItem), F("created_at")),
             meeting_at=Subquery(meeting_date, output_field=DateTimeField()),
             submit_before=Subquery(submission_deadline, output_field=DateTimeField()),
             action_due=Subquery(action_due),

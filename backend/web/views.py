@@ -85,6 +85,12 @@ def timeline(obj: Any) -> list[tuple[TransitionLog, str, str]]:
     return [(log, transition_label(log.transition), state_label(obj, log.target)) for log in logs]
 
 
+def add_reasons(form: Any, error: TransitionError) -> None:
+    """Show the workflow's refusal above the form, in Dutch."""
+    for reason in reasons_of(error):
+        form.add_error(None, reason)
+
+
 def safe_next(request: HttpRequest, fallback: str) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(
@@ -230,8 +236,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         try:
             item = item_create(actor=request.user, **form.content())
         except TransitionError as error:
-            for reason in reasons_of(error):
-                form.add_error(None, reason)
+            add_reasons(form, error)
         else:
             messages.success(request, _("The item is saved as a draft."))
             return redirect("web:item", pk=item.pk)
@@ -278,8 +283,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except TransitionError as error:
-            for reason in reasons_of(error):
-                form.add_error(None, reason)
+            add_reasons(form, error)
         else:
             messages.success(request, _("The item is saved."))
             return redirect("web:item", pk=item.pk)
