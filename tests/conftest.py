@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action
@@ -189,3 +191,15 @@ def decided(world: World) -> SimpleNamespace:
         ratification=item.decision.ratifications.order_by("municipality__name").first(),
         action=action,
     )
+
+
+def authenticator_for(person_: Person) -> TOTPDevice:
+    """A confirmed authenticator app for the person (as after setting it up)."""
+    return TOTPDevice.objects.create(user=person_, name="authenticator", confirmed=True)
+
+
+def code_of(device: TOTPDevice) -> str:
+    """The six digits the person's app shows now."""
+    device.refresh_from_db()
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{value:0{device.digits}d}"

@@ -347,6 +347,12 @@ class TransitionRequestSerializer(serializers.Serializer):  # type: ignore[type-
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = TextField(max_length=150)
     password = TextField(max_length=4096, trim_whitespace=False)
+    code = TextField(
+        max_length=32,
+        required=False,
+        help_text="The code of the authenticator app, or a recovery code: needed by those "
+        "who sign in in two steps (the coordinator and administrators).",
+    )
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]

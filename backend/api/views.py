@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -39,9 +39,10 @@ from backend.api import filters
 from backend.api import serializers as s
 from backend.api.negotiation import IgnoreClientAccept
 from backend.api.schema import ErrorSerializer
+from backend.audit import second_factor
 from backend.audit.events import record
 from backend.audit.models import AuditEvent, TransitionLog
-from backend.audit.services import sign_in
+from backend.audit.services import failure_record, sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.followup.selectors import (
@@ -676,7 +677,12 @@ class TokenView(APIView):
         request=s.TokenRequestSerializer,
         responses={
             200: s.TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Wrong username or password, or a wrong code."
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Two-step sign-in is needed but not set up."
+            ),
             429: OpenApiResponse(ErrorSerializer, description="Too many failed sign-ins."),
         },
         auth=[],
@@ -692,6 +698,22 @@ class TokenView(APIView):
         )
         if person is None:
             raise ValidationError({"non_field_errors": [_("The username or password is wrong.")]})
+        if second_factor.asked_of(person):
+            self.second_step(request, person, serializer.validated_data.get("code", ""))
         token, _created = Token.objects.get_or_create(user=person)
         record(AuditEvent.Kind.SIGN_IN, request._request, person=person)
         return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+    @staticmethod
+    def second_step(request: Request, person: Any, code: str) -> None:
+        """Refuse the token without a right code from those who sign in in two steps."""
+        if second_factor.authenticator_of(person) is None:
+            raise PermissionDenied(
+                _("Set up two-step sign-in on the website first; then ask for a token.")
+            )
+        if not code:
+            message = _("Your account signs in in two steps: send the code.")
+            raise ValidationError({"code": [message]})
+        if not second_factor.code_accepted(person, code):
+            failure_record(request._request, person.username)
+            raise ValidationError({"code": [_("This code is not right.")]})

@@ -31,12 +31,11 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def sign_in(request: HttpRequest, username: str, password: str) -> Any | None:
-    """Return the person for these credentials, or None; record failures.
+def pause_of(request: HttpRequest, username: str) -> None:
+    """Raise TooManyFailures while sign-in is paused for this account or address.
 
-    After LOGIN_FAILURE_LIMIT failures within the window, for the account or the
-    address, refuse with TooManyFailures without checking the password. Successful
-    sign-ins are never counted, so a busy client that knows its password is never paused.
+    After LOGIN_FAILURE_LIMIT failures within the window (a wrong password or a wrong
+    second-step code), for the account or the address.
     """
     address = client_address(request)
     window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
@@ -50,7 +49,22 @@ def sign_in(request: HttpRequest, username: str, password: str) -> Any | None:
             oldest = failures[settings.LOGIN_FAILURE_LIMIT - 1].at
             retry = int((oldest + window - timezone.now()).total_seconds()) + 1
             raise TooManyFailures(max(retry, 1))
+
+
+def failure_record(request: HttpRequest, username: str) -> None:
+    """Count one failed sign-in against the account and the address."""
+    LoginFailure.objects.create(username=username[:150], address=client_address(request))
+
+
+def sign_in(request: HttpRequest, username: str, password: str) -> Any | None:
+    """Return the person for these credentials, or None; record failures.
+
+    While sign-in is paused (see `pause_of`), refuse with TooManyFailures without
+    checking the password. Successful sign-ins are never counted, so a busy client that
+    knows its password is never paused.
+    """
+    pause_of(request, username)
     person = authenticate(request, username=username, password=password)
     if person is None:
-        LoginFailure.objects.create(username=username[:150], address=address)
+        failure_record(request, username)
     return person

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "backend.config",
     "backend.organisations",
     "backend.meetings",
@@ -293,6 +296,11 @@ SPECTACULAR_SETTINGS = {
 # Failed sign-ins (token or page) per account and per address before a pause.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Two-step sign-in (TOTP, RFC 6238) for the coordinator and administrators: the name an
+# authenticator app shows, and how long the password step waits for the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Midwest")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+SECOND_FACTOR_WAIT_SECONDS = int(os.environ.get("SECOND_FACTOR_WAIT_SECONDS", "300"))
 
 # --- The product -------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "midwest")

@@ -25,6 +25,16 @@ class SignInForm(forms.Form):
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            autocomplete="one-time-code", autofocus=True, autocapitalize="characters"
+        )
+
+
 def groups_for(person: Person) -> QuerySet[Body]:
     """The intervision groups the person may draft items in."""
     groups = Body.objects.filter(region=person.region_id, kind=Body.Kind.INTERVISION_GROUP)

@@ -2,14 +2,17 @@
 
 from django.urls import path
 
-from backend.web import views
+from backend.web import signin, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("aanmelden/", views.sign_in_view, name="sign-in"),
-    path("afmelden/", views.sign_out_view, name="sign-out"),
+    path("aanmelden/", signin.sign_in_view, name="sign-in"),
+    path("aanmelden/code/", signin.sign_in_code, name="sign-in-code"),
+    path("aanmelden/instellen/", signin.sign_in_enrol, name="sign-in-enrol"),
+    path("tweestapsverificatie/", signin.second_factor_page, name="second-factor"),
+    path("afmelden/", signin.sign_out_view, name="sign-out"),
     path("punten/", views.item_list, name="items"),
     path("punten/nieuw/", views.item_new, name="item-new"),
     path("punten/<int:pk>/", views.item_detail, name="item"),

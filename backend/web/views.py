@@ -10,7 +10,6 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -35,7 +34,6 @@ from backend.agenda.services import (
 )
 from backend.agenda.uploads import too_large
 from backend.audit.models import TransitionLog
-from backend.audit.services import TooManyFailures, sign_in
 from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.documents.selectors import documents_visible_to
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
@@ -45,7 +43,7 @@ from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
-from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, SignInForm, groups_for
+from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
 from backend.web.overview import (
     OPEN_STATES,
     follow_up_board,
@@ -97,50 +95,6 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return wanted if wanted and allowed else fallback
-
-
-# --- Sign-in -------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def sign_in_view(request: HttpRequest) -> HttpResponse:
-    home = reverse("web:home")
-    if request.user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request, home))
-    form = SignInForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
-        except TooManyFailures as error:
-            minutes = max(1, round(error.retry_after / 60))
-            form.add_error(
-                None,
-                _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
-                % {"minutes": minutes},
-            )
-            status = 429
-        else:
-            if person is not None:
-                login(request, person)
-                return redirect(safe_next(request, home))
-            form.add_error(None, _("The username or password is not correct."))
-            status = 400
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "web/sign_in.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
-        status=status,
-    )
-
-
-@require_POST
-def sign_out_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.info(request, _("You are signed out."))
-    return redirect("web:sign-in")
 
 
 # --- Mijn werk -----------------------------------------------------------------------

@@ -7,14 +7,13 @@ import datetime as dt
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.conftest import World
+from tests.conftest import World, authenticator_for, code_of
 
 
-def signed_in(username: str) -> APIClient:
+def signed_in(username: str, code: str = "") -> APIClient:
     client = APIClient()
-    answer = client.post(
-        "/api/v1/auth/token/", {"username": username, "password": "pw"}, format="json"
-    )
+    body = {"username": username, "password": "pw"} | ({"code": code} if code else {})
+    answer = client.post("/api/v1/auth/token/", body, format="json")
     assert answer.status_code == 200, answer.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
     return client
@@ -28,7 +27,7 @@ def ok(answer, status: int = 200) -> dict:
 def test_a_proposal_travels_from_draft_to_completed(world: World) -> None:
     author = signed_in("author")
     group_chair = signed_in("groupchair")
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", code_of(authenticator_for(world.coordinator)))
     chair = signed_in("clusterchair")
     director = signed_in("director")
     dvv = signed_in("dvv")
