@@ -110,15 +110,19 @@ def member(person_: Person, body: Body, role: str, municipality: Municipality | 
     )
 
 
-@pytest.fixture
-def world(db: None) -> World:
-    region = Region.objects.create(name="Midwest", slug="midwest")
-    other = Region.objects.create(name="Westhoek", slug="westhoek")
-    names = ["Roeselare", "Tielt", "Izegem"]
+def build_world(
+    name: str = "Midwest",
+    towns: tuple[str, str, str] = ("Roeselare", "Tielt", "Izegem"),
+    prefix: str = "",
+    stranger_region: str = "Westhoek",
+) -> World:
+    """A region with the personas; `prefix` keeps the usernames of a second one apart."""
+    region = Region.objects.create(name=name, slug=name.lower())
+    other = Region.objects.create(name=stranger_region, slug=stranger_region.lower())
     municipalities = [
-        Municipality.objects.create(region=region, name=name, slug=name.lower()) for name in names
+        Municipality.objects.create(region=region, name=town, slug=town.lower()) for town in towns
     ]
-    roeselare, tielt, izegem = municipalities
+    first, second, third = municipalities
     cluster = Body.objects.create(
         region=region, kind=Body.Kind.CLUSTER, name="Ruimte en mobiliteit", code="CL-RUIMTE"
     )
@@ -133,6 +137,7 @@ def world(db: None) -> World:
         prepares_for=cluster,
     )
     service = Service.objects.create(region=region, name="GIS-coördinator", code="gis")
+    p = prefix
     w = World(
         region=region,
         municipalities=municipalities,
@@ -140,29 +145,34 @@ def world(db: None) -> World:
         cluster=cluster,
         other_cluster=other_cluster,
         service=service,
-        author=person("author", region, municipality=roeselare),
-        group_member=person("groupmember", region, municipality=tielt),
+        author=person(f"{p}author", region, municipality=first),
+        group_member=person(f"{p}groupmember", region, municipality=second),
         group_chair=person(
-            "groupchair", region, municipality=tielt, function=Person.Function.GENERAL_DIRECTOR
+            f"{p}groupchair", region, municipality=second, function=Person.Function.GENERAL_DIRECTOR
         ),
-        cluster_chair=person("clusterchair", region, municipality=roeselare, function="mayor"),
-        cluster_member=person("clustermember", region, municipality=tielt, function="mayor"),
-        coordinator=person("coordinator", region, is_coordinator=True, function="coordinator"),
+        cluster_chair=person(f"{p}clusterchair", region, municipality=first, function="mayor"),
+        cluster_member=person(f"{p}clustermember", region, municipality=second, function="mayor"),
+        coordinator=person(f"{p}coordinator", region, is_coordinator=True, function="coordinator"),
         director=person(
-            "director", region, municipality=roeselare, function=Person.Function.GENERAL_DIRECTOR
+            f"{p}director", region, municipality=first, function=Person.Function.GENERAL_DIRECTOR
         ),
-        dvv=person("dvv", region, service=service, function=Person.Function.DVV_STAFF),
-        third_member=person("third_member", region, municipality=izegem),
-        stranger=person("stranger", other, is_coordinator=True),
+        dvv=person(f"{p}dvv", region, service=service, function=Person.Function.DVV_STAFF),
+        third_member=person(f"{p}third_member", region, municipality=third),
+        stranger=person(f"{p}stranger", other, is_coordinator=True),
     )
-    member(w.author, group, "member", roeselare)
-    member(w.group_member, group, "member", tielt)
-    member(w.group_chair, group, "chair", tielt)
-    member(w.group_chair, cluster, "member", tielt)
-    member(w.cluster_chair, cluster, "chair", roeselare)
-    member(w.cluster_member, cluster, "member", tielt)
-    member(w.third_member, cluster, "member", izegem)
+    member(w.author, group, "member", first)
+    member(w.group_member, group, "member", second)
+    member(w.group_chair, group, "chair", second)
+    member(w.group_chair, cluster, "member", second)
+    member(w.cluster_chair, cluster, "chair", first)
+    member(w.cluster_member, cluster, "member", second)
+    member(w.third_member, cluster, "member", third)
     return w
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from backend.agenda.models import AgendaItem, Decision, Vote
-from backend.organisations.admin import RegionScopedAdmin
+from backend.organisations.admin import RegionScopedAdmin, ScopedChoices
 from workflows.admin import TransitionAdminMixin
 
 
@@ -15,7 +15,7 @@ class AgendaItemAdmin(TransitionAdminMixin):
     raw_id_fields = ["author"]
 
 
-class VoteInline(admin.TabularInline):
+class VoteInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = Vote
     extra = 0
     can_delete = False

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
-from backend.organisations.admin import RegionScopedAdmin
+from backend.organisations.admin import RegionScopedAdmin, ScopedChoices
 from workflows.admin import TransitionAdminMixin
 
 
-class AgendaEntryInline(admin.TabularInline):
+class AgendaEntryInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = AgendaEntry
     extra = 0
     fields = ["position", "item", "session", "urgent", "outcome"]
@@ -16,7 +16,7 @@ class AgendaEntryInline(admin.TabularInline):
         return False  # items are placed on an agenda by the `schedule` transition
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = Attendance
     extra = 0
     readonly_fields = ["person", "status", "municipality"]

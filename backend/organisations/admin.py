@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from backend.organisations.models import (
@@ -18,7 +18,43 @@ from backend.organisations.models import (
 )
 
 
-class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+def is_relation(model: Any, path: str) -> bool:
+    """Whether the filter path (`body__region`) ends on a relation."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model
+        if model is None:
+            return False
+    return bool(field is not None and field.is_relation)
+
+
+class ScopedChoices:
+    """Offer staff only their own region's rows in a form's choices: a related model whose
+    admin is region-scoped gives its choices through that admin's queryset."""
+
+    admin_site: admin.AdminSite
+
+    def scoped(self, model: Any, request: HttpRequest) -> QuerySet[Any] | None:
+        related = self.admin_site._registry.get(model)
+        if isinstance(related, RegionScopedAdmin):
+            return related.get_queryset(request)
+        return None
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        queryset = self.scoped(db_field.related_model, request)
+        if queryset is not None:
+            kwargs.setdefault("queryset", queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        queryset = self.scoped(db_field.related_model, request)
+        if queryset is not None:
+            kwargs.setdefault("queryset", queryset)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class RegionScopedAdmin(ScopedChoices, admin.ModelAdmin):  # type: ignore[type-arg]
     """Show staff who are not superusers only the rows of their own region."""
 
     region_path = "region"
@@ -29,6 +65,23 @@ class RegionScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if user.is_superuser:
             return queryset
         return queryset.filter(**{self.region_path: user.region_id})
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # A filter on a relation lists only the values in the region's own rows (Django's
+        # default lists every row of the related table, other regions' included).
+        return [
+            (name, admin.RelatedOnlyFieldListFilter)
+            if isinstance(name, str) and is_relation(self.model, name)
+            else name
+            for name in super().get_list_filter(request)
+        ]
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> HttpResponse:
+        # Django redirects to the index with "does not exist"; a row of another region
+        # answers 404 here as on every other page, like one that does not exist.
+        raise Http404
 
 
 @admin.register(Region)
@@ -46,7 +99,7 @@ class MunicipalityAdmin(RegionScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
@@ -69,7 +122,7 @@ class MembershipAdmin(RegionScopedAdmin):
     autocomplete_fields = ["person", "body"]
 
 
-class ServiceParticipationInline(admin.TabularInline):
+class ServiceParticipationInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = ServiceParticipation
     extra = 0
 
