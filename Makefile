@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check diagrams messages bench screenshots clean
+.PHONY: run test lint audit check diagrams messages bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,17 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backend workflows
 
-## make check: lint, migrations and diagrams up to date, and the tests
-check: lint
+## make audit: the installed packages against PyPI's advisory data (pip-audit); it needs
+## PyPI's JSON API, and says plainly when it cannot reach it instead of passing silently
+audit: $(INSTALLED)
+	@if curl -fsS -o /dev/null --max-time 10 https://pypi.org/pypi/pip/json; then \
+		$(BIN)/pip-audit --skip-editable --strict --progress-spinner off; \
+	else \
+		echo "make audit: PyPI's advisory service does not answer here: NO AUDIT WAS DONE."; \
+	fi
+
+## make check: lint, the dependency audit, migrations and diagrams up to date, and the tests
+check: lint audit
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py draw_workflows --check
 	$(BIN)/python -m pytest

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django_q.models import OrmQ
 
 from backend.agenda.models import Decision
 from backend.audit.models import AppendOnlyError, TransitionLog
+from backend.documents.models import GeneratedDocument
+from backend.reminders.models import Notification
 from tests.conftest import World
 from workflows.agenda_item import MACHINE as ITEM_MACHINE
 from workflows.engine import fire, transition_committed
 from workflows.errors import GuardFailed
 from workflows.machine import Firing, Step
+from workflows.meeting import MACHINE as MEETING_MACHINE
 
 
 class Boom(Exception):
@@ -134,3 +140,41 @@ def test_the_state_cannot_be_assigned_directly(world: World) -> None:
     item = world.item()
     with pytest.raises(AttributeError):
         item.state = "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_convocation_that_fails_late_queues_no_task_and_sends_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """`convene` writes the agenda document, then fails: no state change, no history row, no
+    document, no task for the worker, no notification, no mail. The same step without the
+    failure does queue the worker's task (the control)."""
+    settings.REMINDERS_WAKE_ON_TRANSITION = True  # type: ignore[attr-defined]
+    item = world.prepared_item()
+    meeting = world.meeting()
+    fire(item, "schedule", actor=world.coordinator, meeting=str(meeting.pk))
+    original = MEETING_MACHINE.steps["convene"]
+
+    def store_then_fail(firing: Firing) -> None:
+        assert original.effect is not None
+        original.effect(firing)
+        assert GeneratedDocument.objects.filter(meeting=meeting).exists()  # written already
+        raise Boom
+
+    monkeypatch.setitem(
+        MEETING_MACHINE.steps, "convene", Step(guards=original.guards, effect=store_then_fail)
+    )
+    queued = OrmQ.objects.count
+    with pytest.raises(Boom):
+        fire(meeting, "convene", actor=world.coordinator)
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.version) == ("planned", 1)
+    assert not TransitionLog.objects.filter(transition="convene").exists()
+    assert not GeneratedDocument.objects.filter(meeting=meeting).exists()
+    assert (queued(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
+
+    monkeypatch.setitem(MEETING_MACHINE.steps, "convene", original)
+    fire(meeting, "convene", actor=world.coordinator)
+    if "orm" in django_settings.Q_CLUSTER:
+        assert queued() == 1
+    assert TransitionLog.objects.filter(transition="convene").count() == 1
