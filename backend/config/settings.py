@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "backend.api",
     "backend.web",
     "backend.opendata",
+    "backend.backup",
 ]
 
 MIDDLEWARE = [
