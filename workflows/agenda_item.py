@@ -273,9 +273,13 @@ def parse_schedule(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, A
     from backend.meetings.models import Meeting
 
     data = p.only(raw, {"meeting"})
+    # Lock the meeting for the rest of the transition: two items scheduled on it at once
+    # must not take the same position, nor be placed while it is being convened.
     meeting = p.instance(
         data.get("meeting"),
-        Meeting.objects.filter(body__region=item.region_id).select_related("body"),
+        Meeting.objects.filter(body__region=item.region_id)
+        .select_related("body")
+        .select_for_update(of=("self",)),
         required_reason=_("Choose the meeting to schedule the item on."),
         unknown_reason=_("That meeting does not exist."),
     )
