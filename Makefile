@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint audit check diagrams messages bench screenshots clean
+.PHONY: run test lint audit check diagrams messages bench bench-scale screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,30 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-## make bench: the benchmarks; their figures go to var/bench/*.json (not part of make test)
+## make bench: the benchmarks (the HTTP one needs wrk and PostgreSQL); figures go to
+## var/bench/*.json and docs/benchmarks.md (not part of make test)
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench.bench_documents --out var/bench/documents.json
 	$(BIN)/python -m tests.bench.bench_reminders --out var/bench/reminders.json
+	$(BIN)/python -m tests.bench.bench_http --out var/bench/http-sqlite.json
+	psql -h 127.0.0.1 -U postgres -c 'create database midwest_bench_http'
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/midwest_bench_http \
+		$(BIN)/python -m tests.bench.bench_http --out var/bench/http-pg.json; \
+		status=$$?; psql -h 127.0.0.1 -U postgres -c 'drop database midwest_bench_http'; exit $$status
+
+## make bench-scale: 1,000,000 items and 10,000,000 history rows on PostgreSQL against a
+## small database (about 3 minutes and 2.2 GiB, dropped afterwards)
+bench-scale: $(INSTALLED)
+	psql -h 127.0.0.1 -U postgres -c 'create database midwest_bench_scale' \
+		-c 'create database midwest_bench_small'
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/midwest_bench_scale \
+		$(BIN)/python -m tests.bench.generate_scale --out var/bench/scale-generate.json && \
+	$(BIN)/python -m tests.bench.bench_scale \
+		--small-url postgres://postgres@127.0.0.1:5432/midwest_bench_small \
+		--large-url postgres://postgres@127.0.0.1:5432/midwest_bench_scale \
+		--out var/bench/scale.json; \
+		status=$$?; psql -h 127.0.0.1 -U postgres -c 'drop database midwest_bench_small' \
+		-c 'drop database midwest_bench_scale'; exit $$status
 
 ## make screenshots: the browser journey, saving its pictures to docs/screenshots/
 screenshots: $(INSTALLED)

@@ -78,7 +78,12 @@ class AgendaItem(AgendaItemTransitions, StatefulModel):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state"])]
+        indexes = [
+            models.Index(fields=["state"]),
+            # Lists show the newest items first: a page is read from this index instead
+            # of sorting every item of every region (docs/benchmarks.md, scale).
+            models.Index(fields=["-created_at", "-id"], name="item_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.title
