@@ -7,6 +7,7 @@ this test run, so they contend for it exactly as the web, the API and the worker
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +20,13 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKED = "database is locked"
+
+
+def report_write(path: Path, report: dict[str, object]) -> None:
+    """Write a child's report whole or not at all (the parent reads it after the exit)."""
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(report))
+    partial.rename(path)
 
 
 def database_url() -> str:

@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     from django.db import connections
 
     from backend.organisations.models import Person
-    from tests.integration.processes import await_release
+    from tests.integration.processes import await_release, report_write
     from workflows.engine import fire
     from workflows.errors import TransitionError
 
@@ -79,9 +79,7 @@ def main(argv: list[str]) -> int:
     finished = time.time()
     connections.close_all()
     report = {"started": started, "finished": finished, "outcomes": outcomes, "errors": errors}
-    partial = args.out.with_suffix(".tmp")
-    partial.write_text(json.dumps(report))
-    partial.rename(args.out)
+    report_write(args.out, report)
     return 0
 
 

@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     from backend.agenda.services import item_create, item_update
     from backend.meetings.services import attendance_record, meeting_plan
     from backend.organisations.models import Body, Municipality, Person
-    from tests.integration.processes import await_release
+    from tests.integration.processes import await_release, report_write
     from workflows.engine import fire
 
     ids = json.loads(args.world.read_text())
@@ -147,9 +147,7 @@ def main(argv: list[str]) -> int:
     finished = time.time()
     connections.close_all()
     report = {"started": started, "finished": finished, "counts": counts, "errors": errors}
-    partial = args.out.with_suffix(".tmp")
-    partial.write_text(json.dumps(report))
-    partial.rename(args.out)
+    report_write(args.out, report)
     return 0
 
 

@@ -15,13 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from backend.meetings.models import Meeting
 from backend.organisations.models import Membership, Person
 from backend.reminders.models import Notification
 from tests.conftest import World
+from tests.integration.processes import database_url
 from workflows.engine import fire
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,14 +36,6 @@ def redis_answers() -> bool:
             return True
     except OSError:
         return False
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def worker_env(tmp_path: Path, broker: str, name: str) -> dict[str, str]:
