@@ -6,7 +6,8 @@ A cycle: draft three items, submit, start preparation, edit the rationale, endor
 a meeting, schedule the three, convene (which stores the agenda and brings invitations),
 record attendance, open, approve each (a decision number of the shared cluster,
 ratifications), close (minutes and decision list). After convene and close it queues a
-reminder run for the cluster, at most one a second, as the transitions would wake it.
+reminder run for the cluster, at most one a second, as the transitions would wake it,
+and one more when its time is up, so the cluster's last scan sees every closed meeting.
 
     python -m tests.integration.stress_writer --world world.json --seconds 60 \
         --ready ready-0 --go go --out out-0.json --name w0
@@ -74,9 +75,9 @@ def main(argv: list[str]) -> int:
 
     last_wake = 0.0
 
-    def wake() -> None:
+    def wake(now: bool = False) -> None:
         nonlocal last_wake
-        if time.monotonic() - last_wake >= WAKE_EVERY:
+        if now or time.monotonic() - last_wake >= WAKE_EVERY:
             async_task("backend.reminders.tasks.run_reminders", task_name="stress-wake")
             last_wake = time.monotonic()
             counts["wakes"] += 1
@@ -145,6 +146,10 @@ def main(argv: list[str]) -> int:
             counts["errors"] += 1
             errors.append(traceback.format_exc())
     finished = time.time()
+    try:
+        wake(now=True)
+    except Exception:
+        errors.append(traceback.format_exc())
     connections.close_all()
     report = {"started": started, "finished": finished, "counts": counts, "errors": errors}
     report_write(args.out, report)
