@@ -42,7 +42,7 @@ from backend.api.schema import ErrorSerializer
 from backend.audit import second_factor
 from backend.audit.events import record
 from backend.audit.models import AuditEvent, TransitionLog
-from backend.audit.services import failure_record, sign_in
+from backend.audit.services import second_step_refused, sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.followup.selectors import (
@@ -715,5 +715,5 @@ class TokenView(APIView):
             message = _("Your account signs in in two steps: send the code.")
             raise ValidationError({"code": [message]})
         if not second_factor.code_accepted(person, code):
-            failure_record(request._request, person.username)
+            second_step_refused(request._request, person.username)
             raise ValidationError({"code": [_("This code is not right.")]})

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -54,6 +55,12 @@ def pause_of(request: HttpRequest, username: str) -> None:
 def failure_record(request: HttpRequest, username: str) -> None:
     """Count one failed sign-in against the account and the address."""
     LoginFailure.objects.create(username=username[:150], address=client_address(request))
+
+
+def second_step_refused(request: HttpRequest, username: str) -> None:
+    """A wrong second-step code: counted like a wrong password, logged as a failed sign-in."""
+    failure_record(request, username)
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
 
 def sign_in(request: HttpRequest, username: str, password: str) -> Any | None:

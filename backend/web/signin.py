@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.audit import second_factor
-from backend.audit.services import TooManyFailures, failure_record, pause_of, sign_in
+from backend.audit.services import TooManyFailures, pause_of, second_step_refused, sign_in
 from backend.organisations.models import Person
 from backend.web.forms import CodeForm, SignInForm
 from backend.web.views import safe_next
@@ -135,10 +134,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                         % {"left": second_factor.recovery_codes_left(person)},
                     )
                 return redirect(pending["next"])
-            failure_record(request, person.username)
-            user_login_failed.send(
-                sender=__name__, credentials={"username": person.username}, request=request
-            )
+            second_step_refused(request, person.username)
             form.add_error(
                 "code",
                 _(
@@ -195,7 +191,7 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
             return enrolment_page(request, person, form, status=429)
         codes = second_factor.enrolment_confirm(person, form.cleaned_data["code"])
         if codes is None:
-            failure_record(request, person.username)
+            second_step_refused(request, person.username)
             form.add_error(
                 "code", _("This code is not right. Check the clock of your phone and try again.")
             )
@@ -220,7 +216,7 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
         if second_factor.code_accepted(person, form.cleaned_data["code"]):
             codes = second_factor.recovery_codes_renew(person)
             return recovery_codes_page(request, codes, reverse("web:second-factor"))
-        failure_record(request, person.username)
+        second_step_refused(request, person.username)
         form.add_error("code", _("This code is not right."))
         status = 400
     elif request.method == "POST":

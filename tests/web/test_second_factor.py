@@ -43,6 +43,10 @@ def wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
+def failed_sign_ins(username: str) -> int:
+    return AuditEvent.objects.filter(kind=AuditEvent.Kind.SIGN_IN_FAILED, username=username).count()
+
+
 def test_the_coordinator_s_password_alone_does_not_sign_in(world: World) -> None:
     authenticator_for(world.coordinator)
     client = Client()
@@ -153,6 +157,7 @@ def test_a_first_sign_in_sets_up_the_app_and_shows_recovery_codes_once(world: Wo
     secret = base64.b32decode(key)
     assert client.post(ENROL, {"code": "000000"}).status_code == 400
     assert signed_in_as(client) is None
+    assert failed_sign_ins("coordinator") == 1
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=5), tick=False):
         now_code = f"{totp(secret):06d}"
         shown = client.post(ENROL, {"code": now_code})
@@ -196,6 +201,7 @@ def test_new_recovery_codes_replace_the_old_ones(world: World) -> None:
     client.force_login(world.coordinator)
     with time_machine.travel(timezone.now(), tick=False):
         assert client.post("/tweestapsverificatie/", {"code": "000000"}).status_code == 400
+    assert failed_sign_ins("coordinator") == 1
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=40), tick=False):
         first = codes_on(client.post("/tweestapsverificatie/", {"code": code_of(device)}))
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=80), tick=False):
@@ -255,6 +261,7 @@ def test_a_token_for_the_coordinator_needs_the_code(world: World) -> None:
         bad = api.post(TOKEN, {**body, "code": wrong(code_of(device))}, format="json")
         assert bad.status_code == 400
         assert LoginFailure.objects.filter(username="coordinator").count() == 1
+        assert failed_sign_ins("coordinator") == 1
         clock.shift(dt.timedelta(seconds=40))
         good = api.post(TOKEN, {**body, "code": code_of(device)}, format="json")
     assert good.status_code == 200 and good.json()["token"]
