@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -52,6 +53,7 @@ from backend.followup.selectors import (
 )
 from backend.followup.services import action_create, action_note_add, action_update
 from backend.meetings.calendar import meeting_ics
+from backend.meetings.models import AgendaEntry
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.services import (
     agenda_arrange,
@@ -72,7 +74,7 @@ from backend.organisations.models import (
 )
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
-from workflows.engine import fire
+from workflows.engine import can_view, fire
 from workflows.errors import GuardFailed
 
 
@@ -114,12 +116,51 @@ class RegionScopedRelationsMixin:
 
 
 class StatefulViewSetMixin:
-    """`POST …/{id}/transitions/<name>/` and `GET …/{id}/history/` for a stateful object."""
+    """`POST …/{id}/transitions/<name>/` and `GET …/{id}/history/` for a stateful object.
+
+    A viewset says which objects the caller may see (`visible`, in SQL), the relations
+    its permission rules read (`rules_read`) and what its serializer reads besides the row
+    (`shown_with`: select_related, then prefetch_related). A transition loads the object by
+    its key with what the rules read and asks the same visibility rule of that one object
+    (`workflows.engine.can_view`, which a test holds equal to `visible`); it fires, then
+    reads the object again, as it stands after the transition, to answer.
+    """
+
+    rules_read: tuple[str, ...] = ()
+    shown_with: tuple[tuple[str, ...], tuple[str | Prefetch[Any], ...]] = ((), ())
+
+    def visible(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def shown(self, objects: QuerySet[Any]) -> QuerySet[Any]:
+        related, prefetched = self.shown_with
+        return objects.select_related(*self.rules_read, *related).prefetch_related(*prefetched)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.shown(self.visible())
+
+    def acted_on(self) -> Any:
+        """The object in the URL, to fire a transition on: 404 unless the caller sees it."""
+        model = self.get_serializer_class().Meta.model  # type: ignore[attr-defined]
+        lookup = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        obj = get_object_or_404(
+            model._default_manager.select_related(*self.rules_read),
+            pk=self.kwargs[lookup],  # type: ignore[attr-defined]
+        )
+        if not can_view(obj, self.request.user):  # type: ignore[attr-defined]
+            raise NotFound()
+        self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        return obj
 
     @extend_schema(request=s.TransitionRequestSerializer, summary="Fire a transition")
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[A-Za-z0-9_]+)")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<name>[A-Za-z0-9_]+)",
+        filter_backends=[],
+    )
     def transitions(self, request: Request, pk: str | None = None, name: str = "") -> Response:
-        obj = self.get_object()  # type: ignore[attr-defined]
+        obj = self.acted_on()
         if not isinstance(request.data, dict):
             raise ValidationError(
                 {"non_field_errors": [_("Send the parameters as a JSON object.")]}
@@ -129,8 +170,12 @@ class StatefulViewSetMixin:
         if comment is None:
             comment = ""
         fire(obj, name, actor=request.user, comment=comment, params=params)
-        fresh = self.get_queryset().get(pk=obj.pk)  # type: ignore[attr-defined]
-        return Response(self.get_serializer(fresh).data)  # type: ignore[attr-defined]
+        fresh = self.shown(type(obj)._default_manager.filter(pk=obj.pk)).get()
+        answer = self.get_serializer_class()(  # type: ignore[attr-defined]
+            fresh,
+            context=self.get_serializer_context(),  # type: ignore[attr-defined]
+        )
+        return Response(answer.data)
 
     @extend_schema(responses=s.HistorySerializer(many=True), summary="The history, oldest first")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -225,12 +270,14 @@ class AgendaItemViewSet(
     ordering_fields = ["created_at", "updated_at", "title", "id"]
     ordering = ["-created_at", "-id"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return (
-            items_visible_to(self.request.user)
-            .select_related("author", "intervision_group", "target_cluster", "decision")
-            .prefetch_related("municipalities", "entries__meeting")
-        )
+    shown_with = (
+        ("author", "decision"),
+        ("municipalities", Prefetch("entries", AgendaEntry.objects.select_related("meeting"))),
+    )
+    rules_read = ("intervision_group",)
+
+    def visible(self) -> QuerySet[Any]:
+        return items_visible_to(self.request.user)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
@@ -336,12 +383,11 @@ class MeetingViewSet(
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at", "-id"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return (
-            meetings_visible_to(self.request.user)
-            .select_related("body")
-            .prefetch_related("entries")
-        )
+    shown_with = ((), ("entries",))
+    rules_read = ("body",)
+
+    def visible(self) -> QuerySet[Any]:
+        return meetings_visible_to(self.request.user)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
@@ -525,12 +571,11 @@ class ActionViewSet(
     ordering_fields = ["due_date", "created_at", "id"]
     ordering = ["due_date", "id"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return (
-            actions_visible_to(self.request.user)
-            .select_related("item__intervision_group")
-            .prefetch_related("item__entries__meeting")
-        )
+    shown_with = ((), ("item__entries__meeting",))
+    rules_read = ("item__intervision_group",)
+
+    def visible(self) -> QuerySet[Any]:
+        return actions_visible_to(self.request.user)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
@@ -579,12 +624,11 @@ class RatificationViewSet(StatefulViewSetMixin, viewsets.ReadOnlyModelViewSet): 
     ordering_fields = ["id", "decision", "municipality"]
     ordering = ["-decision__decided_at", "municipality__name", "id"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return (
-            ratifications_visible_to(self.request.user)
-            .select_related("decision__item__intervision_group", "municipality")
-            .prefetch_related("decision__item__entries__meeting")
-        )
+    shown_with = (("municipality",), ("decision__item__entries__meeting",))
+    rules_read = ("decision__item__intervision_group",)
+
+    def visible(self) -> QuerySet[Any]:
+        return ratifications_visible_to(self.request.user)
 
     @extend_schema(
         parameters=[filters.MatrixFilter],
