@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -90,6 +91,24 @@ class MeetingFilter(filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["state"]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds the FilterSet (and its form) only when the
+    request names one of its filters: with none named, every filter would pass the rows
+    through unchanged, and a list or detail answer need not pay for the form."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not named(filterset_class, request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def named(filterset_class: type[filters.FilterSet], params: Any) -> bool:
+    """Whether the query names a filter (or one part of a filter with several widgets)."""
+    names = tuple(filterset_class.base_filters)
+    return any(param == name or param.startswith(f"{name}_") for param in params for name in names)
 
 
 class AgendaItemFilter(filters.FilterSet):
