@@ -262,8 +262,9 @@ def due_digests(now: dt.datetime) -> Iterator[Due]:
     due_at = at_morning(monday)
     if due_at > now:
         return
-    for region in Region.objects.all():
-        for person in coordinators_by_region().get(region.pk, []):
+    coordinators = coordinators_by_region()
+    for region in Region.objects.filter(pk__in=list(coordinators)):
+        for person in coordinators[region.pk]:
             yield Due(person, Kind.DIGEST, region, due_at)
 
 

@@ -9,11 +9,14 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
+from backend.organisations.models import Person, Region
 from backend.reminders import services
 from backend.reminders.models import Notification
 from tests.conftest import World
@@ -268,3 +271,24 @@ def test_people_who_chose_a_daily_digest_get_one_mail_for_all(
         [world.author.email, world.group_member.email]
     )
     assert all(m.subject == "Midwest: 2 herinneringen" for m in mail.outbox)
+
+
+def test_the_scan_asks_the_same_number_of_questions_however_many_regions(
+    world: World, clock: time_machine.Coordinates
+) -> None:
+    def queries_of_a_monday_scan(week: int) -> int:
+        clock.move_to(timezone.make_aware(dt.datetime(2026, 3, 9 + 7 * week, 9, 0)))
+        with CaptureQueriesContext(connection) as context:
+            services.scan()
+        return len(context.captured_queries)
+
+    queries_of_a_monday_scan(0)  # the first scan writes what is due; compare later ones
+    before = queries_of_a_monday_scan(1)
+    for n in range(5):
+        region = Region.objects.create(name=f"Regio {n}", slug=f"regio-{n}")
+        Person.objects.create_user(
+            username=f"coordinator-{n}", password="pw", region=region, is_coordinator=True
+        )
+    after = queries_of_a_monday_scan(2)
+    assert after == before
+    assert Notification.objects.filter(kind="digest", recipient__username="coordinator-4").exists()
