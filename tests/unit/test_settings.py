@@ -44,6 +44,23 @@ def test_postgresql_comes_from_database_url_with_persistent_connections(
     assert config["NAME"] == "midwest"
     assert config["CONN_MAX_AGE"] >= 60
     assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_a_database_url_s_own_connection_options_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/midwest?options=-c%20jit%3Don"
+    )
+    assert database_from_env()["OPTIONS"]["options"] == "-c jit=on"
+
+
+@pytest.mark.django_db
+def test_the_open_postgresql_connection_does_not_compile_queries() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("this pass runs on SQLite; the PostgreSQL pass checks the JIT setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.django_db
