@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
@@ -31,6 +32,7 @@ from backend.meetings.terms import open_terms
 from workflows.action import ActionState
 from workflows.agenda_item import ItemState
 from workflows.predicates import IN_THE_GROUP
+from workflows.ratification import RatificationState
 
 OPEN_STATES = [
     state
@@ -75,12 +77,14 @@ def open_items(user: Any) -> QuerySet[AgendaItem]:
         items_visible_to(user)
         .filter(state__in=OPEN_STATES)
         .select_related("intervision_group", "target_cluster")
+        .only("title", "state", "created_at", "intervision_group__name", "target_cluster__name")
         .annotate(
             since=Coalesce(TransitionLog.objects.last_at(AgendaItem), F("created_at")),
             meeting_at=Subquery(meeting_date, output_field=DateTimeField()),
             submit_before=Subquery(submission_deadline, output_field=DateTimeField()),
             action_due=Subquery(action_due),
         )
+        .order_by()  # the caller sorts; an order here makes PostgreSQL walk every region's items
     )
 
 
@@ -159,21 +163,27 @@ def follow_up_board(user: Any) -> Board:
 
 
 def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
-    """The ratification matrix with, per cell, the state and the item to record it on."""
+    """The ratification matrix with, per row, the page of the item to record a ratification
+    on and, per cell, the municipality, the state and its label."""
     matrix = ratification_matrix(user)
     items = dict(
         AgendaItem.objects.filter(
             decision__in=[row["decision"] for row in matrix.rows]
         ).values_list("decision", "pk")
     )
+    labels = {value: str(label) for value, label in RatificationState.choices}
     pending: defaultdict[int, int] = defaultdict(int)
     rows = []
     for row in matrix.rows:
-        cells = [(m, row["cells"][str(m.pk)]) for m in matrix.municipalities]
-        for municipality, state in cells:
+        cells = []
+        for municipality in matrix.municipalities:
+            state = row["cells"][str(municipality.pk)]
             if state == "pending":
                 pending[municipality.pk] += 1
-        rows.append(row | {"item": items.get(row["decision"]), "row_cells": cells})
+            cells.append((municipality, state, labels.get(state, "")))
+        item = items.get(row["decision"])
+        url = reverse("web:item", args=[item]) if item else ""
+        rows.append(row | {"item": item, "url": url, "row_cells": cells})
     totals = [pending.get(m.pk, 0) for m in matrix.municipalities]
     return list(zip(matrix.municipalities, totals, strict=True)), rows
 

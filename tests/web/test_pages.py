@@ -444,6 +444,10 @@ def test_the_overview_shows_items_board_and_matrix_to_the_coordinator(
     number = decided.decision.number  # type: ignore[attr-defined]
     assert number in page and 'class="cell cell-pending"' in page
     assert f'href="/punten/{decided.item.pk}/#ratifications"' in page  # type: ignore[attr-defined]
+    # a cell names its municipality and state in Dutch, for the eye and the screen reader
+    town = world.municipalities[0].name
+    assert f'title="{town}: in afwachting"' in page
+    assert f'<span class="visually-hidden">{town}: in afwachting</span>' in page
 
 
 def test_an_overdue_action_comes_first_on_the_board(world: World, decided: object) -> None:
