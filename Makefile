@@ -64,9 +64,10 @@ lint: $(INSTALLED)
 	$(BIN)/mypy backend workflows
 
 ## make audit: the installed packages against PyPI's advisory data (pip-audit); it needs
-## PyPI's JSON API, and says plainly when it cannot reach it instead of passing silently
+## PyPI's per-release JSON API (/pypi/NAME/VERSION/json), and says plainly when it cannot
+## reach it instead of passing silently
 audit: $(INSTALLED)
-	@if curl -fsS -o /dev/null --max-time 10 https://pypi.org/pypi/pip/json; then \
+	@if curl -fsS -o /dev/null --max-time 10 https://pypi.org/pypi/django/5.2/json 2>/dev/null; then \
 		$(BIN)/pip-audit --skip-editable --strict --progress-spinner off; \
 	else \
 		echo "make audit: PyPI's advisory service does not answer here: NO AUDIT WAS DONE."; \
