@@ -11,9 +11,11 @@ Anything external hangs on `transition_committed`, sent only after commit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import Signal
@@ -41,9 +43,14 @@ transition_committed = Signal()
 
 def machine_of(obj: Any) -> Machine:
     """Return the state machine of a stateful object."""
-    machine = getattr(type(obj), "workflow", None)
+    return machine_of_model(type(obj))
+
+
+def machine_of_model(model: type) -> Machine:
+    """Return the state machine of a stateful model."""
+    machine = getattr(model, "workflow", None)
     if not isinstance(machine, Machine):
-        raise TypeError(f"{type(obj).__name__} has no state machine")
+        raise TypeError(f"{model.__name__} has no state machine")
     return machine
 
 
@@ -59,9 +66,21 @@ def available_transitions(obj: Any, actor: Any) -> list[str]:
         return []
     return [
         name
-        for name, step in machine.steps.items()
-        if not step.internal and has_transition_perm(getattr(obj, name), actor)
+        for name in offered_from(obj._meta.label, obj.state)
+        if has_transition_perm(getattr(obj, name), actor)
     ]
+
+
+@functools.cache
+def offered_from(model_label: str, state: str) -> tuple[str, ...]:
+    """The transitions someone may fire from a state of a model ("agenda.AgendaItem"),
+    permissions aside, in the machine's order: a list asks this for every row."""
+    model = apps.get_model(model_label)
+    return tuple(
+        name
+        for name, step in machine_of_model(model).steps.items()
+        if not step.internal and getattr(model, name)._django_fsm.has_transition(state)
+    )
 
 
 def fire(

@@ -6,6 +6,7 @@ from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from workflows.diagrams import transitions_of
+from workflows.engine import offered_from
 
 BEFORE_DECISION = ["draft", "submitted", "in_preparation", "prepared", "scheduled"]
 
@@ -76,3 +77,19 @@ def test_every_transition_has_a_step_and_every_step_a_transition() -> None:
 def test_every_state_field_is_protected() -> None:
     for model in (AgendaItem, Meeting, Action, Ratification):
         assert model._meta.get_field("state").protected, model.__name__
+
+
+def test_the_transitions_offered_from_a_state_are_those_of_the_table() -> None:
+    """`available_transitions` only asks the permission of these: the table's transitions
+    out of the state, without those fired only as a consequence of another."""
+    for model in (AgendaItem, Meeting, Action, Ratification):
+        states = [value for value, _label in model._meta.get_field("state").choices]
+        for state in states:
+            expected = {
+                name
+                for name, source, _target in table(model)
+                if source in (state, "*", "+") and not model.workflow.steps[name].internal
+            }
+            offered = offered_from(model._meta.label, state)
+            assert set(offered) == expected, (model.__name__, state)
+            assert list(offered) == [n for n in model.workflow.steps if n in expected]
