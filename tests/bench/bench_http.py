@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import load
+from tests.bench.report import platform_figures, write_report
 
 SEED = 20260315
 SECRET_KEY = "bench-only-secret-key-that-is-long-enough-to-be-accepted-0123"
@@ -253,28 +253,13 @@ def command_line(module: str, argv: list[str] | None) -> str:
 
 
 def machine() -> dict[str, Any]:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SELECT version()"
-        )
-        version = cursor.fetchone()[0]
     wrk_version = "wrk"
     if load.wrk_available():
         import subprocess
 
         done = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
         wrk_version = (done.stdout or done.stderr).splitlines()[0]
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "database": connection.vendor,
-        "database_version": version,
+    return platform_figures() | {
         "load_tool": wrk_version,
         "server": f"gunicorn, {load.WORKERS} sync workers, 127.0.0.1",
     }
@@ -375,11 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             "figures": figures,
             "history_check": history_consistent(pool),
         }
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-        print(summary(report))
-        print(f"figures written to {out}")
+        write_report(args.out, report, summary(report))
         return 0
     finally:
         from django.db import connections

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import random
@@ -28,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.bench.report import platform_figures, write_report
 
 SEED = 20260301
 PEOPLE = 200
@@ -649,24 +650,7 @@ def send_figures(now: dt.datetime, send_max: int | None) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    import django
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SELECT version()"
-        )
-        version = cursor.fetchone()[0]
-    return {
-        "host": platform.node(),
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "database": connection.vendor,
-        "database_version": version,
-    }
+    return {"host": platform.node()} | platform_figures()
 
 
 def summary(report: dict[str, Any]) -> str:
@@ -759,11 +743,7 @@ def main(argv: list[str] | None = None) -> int:
             "scan": scan,
             "send": send,
         }
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-        print(summary(report))
-        print(f"figures written to {out}")
+        write_report(args.out, report, summary(report))
         return 0
     finally:
         from django.db import connections

@@ -43,6 +43,7 @@ from tests.bench.bench_http import (
     machine,
 )
 from tests.bench.bench_reminders import explain, full_scans, large_scans, tables_of
+from tests.bench.report import write_report
 
 TARGET = 2.0
 SCAN_RUNS = 5
@@ -266,11 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "small": small,
         "large": large,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(summary(report))
-    print(f"figures written to {out}")
+    write_report(args.out, report, summary(report))
     return 0
 
 
