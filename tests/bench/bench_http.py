@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import load
-from tests.bench.report import platform_figures, write_report
+from tests.bench.report import platform_figures, put_away, write_report
 
 SEED = 20260315
 SECRET_KEY = "bench-only-secret-key-that-is-long-enough-to-be-accepted-0123"
@@ -363,13 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         write_report(args.out, report, summary(report))
         return 0
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        put_away(tmp, args.keep)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.bench.report import platform_figures, write_report
+from tests.bench.report import platform_figures, put_away, write_report
 
 SEED = 20260301
 PEOPLE = 200
@@ -746,13 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         write_report(args.out, report, summary(report))
         return 0
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        put_away(tmp, args.keep)
 
 
 if __name__ == "__main__":

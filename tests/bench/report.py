@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +41,15 @@ def write_report(out: str | Path, report: dict[str, Any], summary: str) -> Path:
     print(summary)
     print(f"figures written to {path}")
     return path
+
+
+def put_away(folder: Path, keep: bool) -> None:
+    """Close the database connections, then remove the benchmark's temporary folder (its
+    SQLite file, media and static files), unless asked to keep it."""
+    from django.db import connections
+
+    connections.close_all()
+    if keep:
+        print(f"kept {folder}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
