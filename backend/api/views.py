@@ -130,6 +130,7 @@ class StatefulViewSetMixin:
     shown_with: tuple[tuple[str, ...], tuple[str | Prefetch[Any], ...]] = ((), ())
 
     def visible(self) -> QuerySet[Any]:
+        """The objects the caller may see; every viewset with a state machine says which."""
         raise NotImplementedError
 
     def shown(self, objects: QuerySet[Any]) -> QuerySet[Any]:
