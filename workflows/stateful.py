@@ -67,17 +67,23 @@ def content_save(
     *,
     expected_version: int | None = None,
     also_update: Iterable[str] = (),
-) -> None:
-    """Write content changes to a stateful object unless someone changed it meanwhile.
+) -> dict[str, tuple[Any, Any]]:
+    """Write content changes to a stateful object unless someone changed it meanwhile;
+    return the fields whose value changed, each with its old and new value.
 
     `expected_version` is the version the client edited (its copy's by default); the
     version grows with the change. Nothing to change is not a change.
     """
     if not changes and not also_update:
-        return
+        return {}
     with transaction.atomic():
         lock_unchanged(obj, expected_version)
+        changed = {}
         for name, value in changes.items():
+            old = getattr(obj, name)
+            if old != value:
+                changed[name] = (old, value)
             setattr(obj, name, value)
         obj.version += 1
         obj.save(update_fields=[*changes, "version", *also_update])
+    return changed

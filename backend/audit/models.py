@@ -26,10 +26,14 @@ class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The transition history is append-only.")
 
+    def steps(self) -> TransitionLogQuerySet:
+        """Return the state changes only, without the content edits between them."""
+        return self.filter(kind=TransitionLog.Kind.TRANSITION)
+
     def last_at(self, model: type[models.Model], transition: str | None = None) -> Subquery:
         """A subquery for a queryset of `model`: when its object last took a step (that
-        step, when named)."""
-        steps = self.filter(
+        step, when named); content edits are not steps."""
+        steps = self.steps().filter(
             content_type=ContentType.objects.get_for_model(model),
             object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
         )
@@ -45,11 +49,18 @@ class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
 
 
 class TransitionLog(models.Model):
-    """Who moved what from which state to which, when, with which comment and parameters."""
+    """Who moved what from which state to which, when, with which comment and parameters;
+    and, between the steps, who changed which fields of its content (kind `edit`: the
+    fields with their old and new values, long texts as a digest and a length)."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("transition")
+        EDIT = "edit", _("edit")
 
     content_type = models.ForeignKey(ContentType, models.PROTECT)
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TRANSITION)
     transition = models.CharField(_("transition"), max_length=50)
     source = models.CharField(_("from"), max_length=30)
     target = models.CharField(_("to"), max_length=30)

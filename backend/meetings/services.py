@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
+from workflows.engine import record_edit, text_digest
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save, lock_unchanged, locked_state
 
@@ -69,7 +70,9 @@ def meeting_update(
         reasons.append(_("A meeting is planned in the future."))
     if reasons:
         raise GuardFailed(reasons)
-    content_save(meeting, changes, expected_version=expected_version)
+    with transaction.atomic():
+        changed = content_save(meeting, changes, expected_version=expected_version)
+        record_edit(meeting, actor=actor, changes=changed)
     return meeting
 
 
@@ -92,10 +95,21 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
     if membership is None:
         raise GuardFailed([_("This person is not a member of the body.")])
     with transaction.atomic():
+        before = (
+            Attendance.objects.select_for_update()
+            .filter(meeting=meeting, person=person)
+            .values_list("status", flat=True)
+            .first()
+        )
         attendance, _created = Attendance.objects.update_or_create(
             meeting=meeting,
             person=person,
             defaults={"status": status, "municipality": membership.municipality},
+        )
+        record_edit(
+            meeting,
+            actor=actor,
+            changes={f"attendance:{person.pk}": (before, status)},
         )
     return attendance
 
@@ -142,6 +156,7 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
             )
         # Positions are unique per meeting: move every entry past the last position used
         # first, then into place, so no two ever share one within the transaction.
+        before = [[e.pk, e.session] for e in current.values()]
         top = meeting.entries.aggregate(top=Max("position"))["top"] or 0
         for offset, entry in enumerate(current.values(), start=1):
             AgendaEntry.objects.filter(pk=entry.pk).update(position=top + offset)
@@ -151,6 +166,9 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
             )
         meeting.version += 1
         meeting.save(update_fields=["version"])
+        # Entries, not items: the region reads this history, confidential items included.
+        after = [[spec["id"], spec["session"]] for spec in entries]
+        record_edit(meeting, actor=actor, changes={"agenda": (before, after)})
     return meeting
 
 
@@ -178,6 +196,14 @@ def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntr
                     " are approved."
                 )
             )
+        before = AgendaEntry.objects.filter(pk=entry.pk).values_list("note", flat=True).get()
         AgendaEntry.objects.filter(pk=entry.pk).update(note=note)
+        # The meeting's history is read by the whole region: a note (perhaps on a
+        # confidential entry) is kept there as a digest, never as its words.
+        record_edit(
+            meeting,
+            actor=actor,
+            changes={f"note:{entry.pk}": (text_digest(before), text_digest(note))},
+        )
     entry.note = note
     return entry

@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision
@@ -78,9 +79,40 @@ def reasons_of(error: TransitionError) -> list[str]:
 
 
 def timeline(obj: Any) -> list[tuple[TransitionLog, str, str]]:
-    """The object's history, oldest first, with readable transition and state names."""
+    """The object's history, oldest first, with readable transition and state names; an
+    edit between the steps reads "Edited: title, rationale" and reaches no state."""
     logs = TransitionLog.objects.for_object(obj).select_related("actor")
-    return [(log, transition_label(log.transition), state_label(obj, log.target)) for log in logs]
+    return [
+        (log, edit_label(obj, log), "")
+        if log.kind == TransitionLog.Kind.EDIT
+        else (log, transition_label(log.transition), state_label(obj, log.target))
+        for log in logs
+    ]
+
+
+EDITED_PARTS = {
+    "attachments": gettext_lazy("attachments"),
+    "agenda": gettext_lazy("agenda order"),
+    "attendance": gettext_lazy("attendance"),
+    "note": gettext_lazy("discussion note"),
+}
+
+
+def edit_label(obj: Any, log: TransitionLog) -> str:
+    """Say which parts an edit changed, by their names on the form."""
+    names = []
+    for field in log.params.get("fields", []):
+        part = str(field).split(":", 1)[0]
+        if part in EDITED_PARTS:
+            name = str(EDITED_PARTS[part])
+        else:
+            try:
+                name = str(type(obj)._meta.get_field(part).verbose_name)
+            except (FieldDoesNotExist, AttributeError):
+                name = part
+        if name not in names:
+            names.append(name)
+    return _("Edited: %(fields)s") % {"fields": ", ".join(names)}
 
 
 def add_reasons(form: Any, error: TransitionError) -> None:

@@ -59,7 +59,18 @@ def facts() -> dict[str, Any]:
 
 
 def history_since(mark: int) -> list[tuple[str, Any]]:
-    return list(TransitionLog.objects.filter(pk__gt=mark).values_list("transition", "actor_id"))
+    """The steps written since the mark (an edit writes its own kind of row, below)."""
+    return list(
+        TransitionLog.objects.steps().filter(pk__gt=mark).values_list("transition", "actor_id")
+    )
+
+
+def edited_since(mark: int) -> list[tuple[str, Any, list[str]]]:
+    """The edits written since the mark: who, and which fields."""
+    return [
+        (log.transition, log.actor_id, log.params["fields"])
+        for log in TransitionLog.objects.filter(pk__gt=mark, kind=TransitionLog.Kind.EDIT)
+    ]
 
 
 def last_history_id() -> int:
@@ -154,6 +165,15 @@ def test_forged_fields_are_ignored_by_every_writing_endpoint(
     assert answer.status_code in (200, 201), answer.content
     if case != "transition":
         assert history_since(mark) == []
+    # An edit is on the record with the fields really changed, never a forged one.
+    edited = {
+        "edit item": ["title"],
+        "edit meeting": ["location"],
+        "edit action": ["title"],
+        "entry note": [f"note:{entry.pk}"],
+    }
+    expected_edits = [("edit", caller.pk, edited[case])] if case in edited else []
+    assert edited_since(mark) == expected_edits
     data = answer.json()
     if case in ("create item", "edit item", "transition"):
         item = AgendaItem.objects.get(pk=data["id"] if case == "create item" else draft.pk)

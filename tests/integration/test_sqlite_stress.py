@@ -77,7 +77,8 @@ def test_writers_and_a_running_cluster_never_meet_a_locked_database(
     ready = [tmp_path / f"ready-{n}" for n in range(WRITERS)]
     outs = [tmp_path / f"out-{n}.json" for n in range(WRITERS)]
     logs = [tmp_path / f"writer-{n}.log" for n in range(WRITERS)]
-    logs_before = TransitionLog.objects.count()
+    logs_before = TransitionLog.objects.steps().count()
+    edits_before = TransitionLog.objects.filter(kind=TransitionLog.Kind.EDIT).count()
     meetings_before = list(Meeting.objects.values_list("pk", flat=True))
     writers: list[Any] = []
     cluster = processes.start(["manage.py", "qcluster"], cluster_env, cluster_log)
@@ -144,7 +145,10 @@ def test_writers_and_a_running_cluster_never_meet_a_locked_database(
     assert totals["cycles"] > 0
 
     # The history agrees with the writers' own counts, and nothing was done twice.
-    assert TransitionLog.objects.count() - logs_before == totals["transitions"]
+    assert TransitionLog.objects.steps().count() - logs_before == totals["transitions"]
+    # Every content edit and every attendance record is on the record too, once.
+    edits = TransitionLog.objects.filter(kind=TransitionLog.Kind.EDIT)
+    assert edits.count() - edits_before == totals["edits"] + totals["attendance"]
     for name in ("submit", "schedule", "approve", "convene", "close"):
         assert TransitionLog.objects.filter(transition=name).count() == totals[name], name
     items = AgendaItem.objects.filter(title__contains=" voorstel ")
