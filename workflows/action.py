@@ -64,7 +64,9 @@ class ActionTransitions:
 
 def parse_reason(action: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
     data = p.only(raw, {"reason"})
-    return {"reason": p.text(data.get("reason"), required_reason=_("Give a reason."))}
+    return {
+        "reason": p.text(data.get("reason"), required_reason=_("Give a reason."), field="reason")
+    }
 
 
 def store_block_reason(firing: Firing) -> None:

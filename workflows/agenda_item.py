@@ -295,7 +295,9 @@ def parse_decision(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, A
     data = p.only(raw, {"text", "consensus", "votes"})
     reasons: list[str] = []
     try:
-        decision_text = p.text(data.get("text"), required_reason=_("Give the decision text."))
+        decision_text = p.text(
+            data.get("text"), required_reason=_("Give the decision text."), field="text"
+        )
     except GuardFailed as error:
         reasons.extend(str(reason) for reason in error.reasons)
         decision_text = ""

@@ -17,25 +17,59 @@ def only(raw: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise GuardFailed([_("The parameters must be an object.")])
     allowed = set(allowed)
-    unknown = sorted(str(key) for key in raw if key not in allowed)
+    # A name is echoed in the answer: one that cannot be encoded is shown with "?" in place.
+    unknown = sorted(
+        str(key).encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
+        for key in raw
+        if key not in allowed
+    )
     if unknown:
         raise GuardFailed([_("Unknown parameter: %(name)s.") % {"name": name} for name in unknown])
     return dict(raw)
 
 
-def text(value: Any, *, required_reason: str | None, max_length: int = 20000) -> str:
-    """Return a stripped text, refusing a non-text or too long one, and a missing one
-    unless `required_reason` is None (then an empty text is fine)."""
+def unstorable_at(value: str) -> int | None:
+    """Return the position of the first character no database stores (NUL, or half of a
+    surrogate pair, which has no UTF-8 form), or None when every character is fine."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        first: int | None = error.start
+    else:
+        first = None
+    nul = value.find("\x00")
+    if nul != -1 and (first is None or nul < first):
+        first = nul
+    return first
+
+
+def unstorable_reason(field: str, position: int) -> str:
+    """Say which text holds a character that cannot be stored, and where."""
+    return _("%(field)s contains a character that cannot be stored (at position %(position)d).") % {
+        "field": field,
+        "position": position + 1,
+    }
+
+
+def text(
+    value: Any, *, required_reason: str | None, max_length: int = 20000, field: str = "text"
+) -> str:
+    """Return a stripped text, refusing a non-text, a too long one or one with a character
+    that cannot be stored (the reason names `field`), and a missing one unless
+    `required_reason` is None (then an empty text is fine). Every text that enters goes
+    through here or through `unstorable_at`."""
     if value is None and required_reason is None:
         return ""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if not isinstance(value, str) and value is not None:
+        raise GuardFailed([_("A text was expected.")])
+    if isinstance(value, str):
+        position = unstorable_at(value)
+        if position is not None:
+            raise GuardFailed([unstorable_reason(field, position)])
+    if value is None or not value.strip():
         if required_reason is None:
             return ""
         raise GuardFailed([required_reason])
-    if not isinstance(value, str):
-        raise GuardFailed([_("A text was expected.")])
-    if "\x00" in value:
-        raise GuardFailed([_("The text contains a character that cannot be stored.")])
     if len(value) > max_length:
         raise GuardFailed(
             [_("The text is too long (at most %(n)d characters).") % {"n": max_length}]

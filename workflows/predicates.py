@@ -103,6 +103,28 @@ def is_cluster_chair(user: Person, item: Any) -> bool:
     return roles_of(user).has_role(item.target_cluster_id, CHAIR)
 
 
+def deciding_body_id(item: Any) -> int | None:
+    """Return the body that decides the item now: the body of the meeting on whose agenda
+    it waits for an outcome (None when it waits on no agenda). Reads the prefetched
+    entries when a list has them."""
+    if not item.pk:
+        return None
+    cache = getattr(item, "_prefetched_objects_cache", {})
+    if "entries" in cache:
+        for entry in cache["entries"]:
+            if entry.outcome == "pending":
+                return int(entry.meeting.body_id)
+        return None
+    return item.entries.filter(outcome="pending").values_list("meeting__body", flat=True).first()
+
+
+@rules.predicate
+def is_deciding_chair(user: Person, item: Any) -> bool:
+    """A chair of the body of the meeting the item is on: not of its target cluster, which
+    someone could have changed after the item was scheduled."""
+    return roles_of(user).has_role(deciding_body_id(item), CHAIR)
+
+
 IN_THE_GROUP = ("draft", "submitted", "in_preparation")
 """States in which an item has not yet reached its target cluster."""
 
@@ -158,10 +180,14 @@ can_edit_item_content = ~is_decided & (
         )
     )
 )
+can_route_item = is_administrator | (
+    in_same_region & (is_item_author | is_group_chair | is_coordinator)
+)
+"""Who may change an item's target body or its confidential flag (beside editing it)."""
 can_draft_item = is_administrator | (in_same_region & (is_group_member | is_coordinator))
 can_prepare_item = is_administrator | (in_same_region & (is_group_chair | is_coordinator))
 can_schedule_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
-can_decide_item = is_administrator | (in_same_region & is_cluster_chair)
+can_decide_item = is_administrator | (in_same_region & is_deciding_chair)
 can_follow_up_item = is_administrator | is_coordinator
 can_withdraw_item = is_administrator | (in_same_region & (is_item_author | is_coordinator))
 can_forward_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
@@ -199,7 +225,13 @@ def is_service_staff(user: Person, action: Any) -> bool:
 
 @rules.predicate
 def can_view_action(user: Person, action: Any) -> bool:
-    return bool(can_view_item(user, action.item))
+    """Who may see the item, and always who carries the action out."""
+    if can_view_item(user, action.item):
+        return True
+    return bool(
+        in_same_region(user, action)
+        and (is_assignee(user, action) or is_service_staff(user, action))
+    )
 
 
 can_work_on_action = is_administrator | (

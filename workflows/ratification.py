@@ -69,7 +69,9 @@ def parse_ratify(ratification: Any, raw: Mapping[str, Any], actor: Any) -> dict[
         ),
         (
             "reference",
-            lambda v: p.text(v, required_reason=_("Give the reference."), max_length=200),
+            lambda v: p.text(
+                v, required_reason=_("Give the reference."), max_length=200, field="reference"
+            ),
         ),
     ):
         try:
@@ -95,7 +97,9 @@ def not_before_the_decision(ratification: Any, params: dict[str, Any], actor: An
 
 def parse_reason(ratification: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
     data = p.only(raw, {"reason"})
-    return {"reason": p.text(data.get("reason"), required_reason=_("Give a reason."))}
+    return {
+        "reason": p.text(data.get("reason"), required_reason=_("Give a reason."), field="reason")
+    }
 
 
 def store_ratification(firing: Firing) -> None:

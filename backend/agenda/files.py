@@ -36,6 +36,16 @@ OOXML_MAIN_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def is_macro_part(name: str) -> bool:
+    """Whether a part of an Office package holds macros (a VBA project, or the binary
+    parts that come with one) or an embedded ActiveX control."""
+    lowered = name.lower()
+    base = lowered.rsplit("/", 1)[-1]
+    return base in ("vbaproject.bin", "vbadata.xml") or lowered.startswith(
+        ("word/activex/", "xl/activex/", "ppt/activex/")
+    )
+
+
 def accepted_kinds() -> str:
     return _(
         "Only PDF, Word (.docx), Excel (.xlsx) and images (PNG, JPEG, GIF, WebP) can be attached."
@@ -79,6 +89,13 @@ def _office_package(handle: IO[bytes]) -> FileKind:
     finally:
         handle.seek(0)
     if "[Content_Types].xml" in names:
+        if any(is_macro_part(name) for name in names):
+            raise refuse(
+                _(
+                    "Files with macros (.docm, .xlsm, or a .docx or .xlsx that carries "
+                    "macros) are refused: save the file without macros."
+                )
+            )
         for part, kind in OOXML_MAIN_PARTS.items():
             if part in names:
                 return kind

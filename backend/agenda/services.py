@@ -20,6 +20,7 @@ from backend.agenda.files import sniff
 from backend.agenda.models import AgendaItem, Attachment
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
+from workflows.engine import record_edit
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save
 
@@ -96,7 +97,10 @@ def item_update(
     **changes: Any,
 ) -> AgendaItem:
     """Change an item's content: its author or group while draft, then a chair or the
-    coordinator, never after a decision. A stale `expected_version` is refused."""
+    coordinator, never after a decision. A stale `expected_version` is refused. The target
+    body and the confidential flag are the author's, the group chair's or the
+    coordinator's to change, and the target stays while the item is on an agenda. Every
+    change is written to the item's history in the same transaction."""
     if not can.can_view_item(actor, item):
         raise NotVisible()
     unknown = set(changes) - set(CONTENT_FIELDS)
@@ -106,11 +110,25 @@ def item_update(
         if item.state in can.DECIDED:
             raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
         raise NotPermitted(_("You may not change this item now."))
+    retargeted = "target_cluster" in changes and changes["target_cluster"] != item.target_cluster
+    reclassified = "confidential" in changes and changes["confidential"] != item.confidential
+    if (retargeted or reclassified) and not can.can_route_item(actor, item):
+        raise NotPermitted(
+            _(
+                "Only the author, the chair of the intervision group or the coordinator "
+                "change the target body or the confidentiality of an item."
+            )
+        )
+    if retargeted and can.deciding_body_id(item) is not None:
+        raise NotPossible(
+            _(
+                "The target body cannot change while the item is on a meeting's agenda; "
+                "take it off the agenda first."
+            )
+        )
     group = changes.get("intervision_group", item.intervision_group)
     # Only a new target is checked: a forwarded item's target is the body it went to.
-    cluster = changes.get("target_cluster")
-    if cluster == item.target_cluster:
-        cluster = None
+    cluster = changes.get("target_cluster") if retargeted else None
     if not actor.is_superuser:
         _check_bodies(item.region_id, group, cluster)
         if municipalities is not None:
@@ -118,14 +136,17 @@ def item_update(
             _check_municipalities(item.region_id, municipalities)
     with transaction.atomic():
         touched = bool(changes) or municipalities is not None
-        content_save(
+        changed = content_save(
             item,
             changes,
             expected_version=expected_version,
             also_update=["updated_at"] if touched else [],
         )
         if municipalities is not None:
+            before = set(item.municipalities.values_list("pk", flat=True))
             item.municipalities.set(municipalities)
+            changed["municipalities"] = (before, {m.pk for m in municipalities})
+        record_edit(item, actor=actor, changes=changed)
     return item
 
 
@@ -188,6 +209,7 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
     try:
         with transaction.atomic():
             attachment.save()
+            record_edit(item, actor=actor, changes={"attachments": (None, attachment.name)})
     except Exception:
         attachment.file.delete(save=False)
         raise
@@ -199,5 +221,6 @@ def attachment_remove(attachment: Attachment, *, actor: Any) -> None:
     attachment_allowed(actor, attachment.item)
     name, storage = attachment.file.name, attachment.file.storage
     with transaction.atomic():
+        record_edit(attachment.item, actor=actor, changes={"attachments": (attachment.name, None)})
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))

@@ -25,6 +25,7 @@ from backend.organisations.models import (
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
 from workflows.engine import available_transitions
+from workflows.params import unstorable_at, unstorable_reason
 from workflows.ratification import DecidingBody
 
 MAX_TEXT = 20000
@@ -36,6 +37,11 @@ class TextField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        position = unstorable_at(data)
+        if position is not None:
+            raise serializers.ValidationError(
+                unstorable_reason(self.field_name or "text", position)
+            )
         return super().to_internal_value(data)
 
 
@@ -320,7 +326,17 @@ class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
 
     class Meta:
         model = TransitionLog
-        fields = ["id", "transition", "source", "target", "actor", "at", "comment", "params"]
+        fields = [
+            "id",
+            "kind",
+            "transition",
+            "source",
+            "target",
+            "actor",
+            "at",
+            "comment",
+            "params",
+        ]
 
     @extend_schema_field(
         {

@@ -384,11 +384,18 @@ class MeetingViewSet(
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at", "-id"]
 
-    shown_with = ((), ("entries",))
     rules_read = ("body",)
 
     def visible(self) -> QuerySet[Any]:
         return meetings_visible_to(self.request.user)
+
+    def shown(self, objects: QuerySet[Any]) -> QuerySet[Any]:
+        """The meetings with the entries the caller may see (as `…/entries/` lists them):
+        a confidential entry is not even counted for someone who may not see its item."""
+        entries = AgendaEntry.objects.filter(item__in=items_visible_to(self.request.user))
+        return objects.select_related(*self.rules_read).prefetch_related(
+            Prefetch("entries", entries.order_by("position"))
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -24,12 +25,30 @@ class TooManyFailures(Exception):
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """Return the address of the client (the proxy puts the client first, when trusted)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the address of the client.
+
+    Behind TRUSTED_PROXY_COUNT proxies, each of which appends the address it received the
+    request from to X-Forwarded-For, the client is the entry that many places from the
+    right; everything left of it was written by the client and proves nothing. Without
+    trusted proxies (the default) the header is ignored. A header shorter than the chain
+    of proxies, or an entry that is not an address, is not believed either.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [e for e in entries if e]
+    if len(entries) < hops:
+        return remote
+    return _address(entries[-hops]) or remote
+
+
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def pause_of(request: HttpRequest, username: str) -> None:

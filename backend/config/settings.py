@@ -250,6 +250,10 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
+# How many proxies in front of the product append to X-Forwarded-For (0: the header is
+# ignored and the address is the connection's). The client address is the entry that many
+# places from the right; what the client wrote further left is never believed.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- The API -----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from backend.agenda.selectors import decisions_visible_to, items_visible_to
 from backend.followup.models import Action, Ratification
@@ -14,8 +14,15 @@ from backend.organisations.models import Municipality
 
 
 def actions_visible_to(user: Any) -> QuerySet[Action]:
-    """Return the actions on items the person may see."""
-    return Action.objects.filter(item__in=items_visible_to(user))
+    """Return the actions on items the person may see, and those the person (or the
+    person's service) carries out."""
+    visible = Q(item__in=items_visible_to(user))
+    if getattr(user, "is_authenticated", False) and user.is_active and user.region_id:
+        theirs = Q(assignee=user.pk)
+        if user.service_id:
+            theirs |= Q(service=user.service_id)
+        visible |= theirs & Q(item__intervision_group__region=user.region_id)
+    return Action.objects.filter(visible)
 
 
 def ratifications_visible_to(user: Any) -> QuerySet[Ratification]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem
@@ -12,20 +13,45 @@ from backend.followup.models import Action, ActionNote
 from backend.organisations.models import Person, Service
 from workflows import predicates as can
 from workflows.action import ActionState
+from workflows.engine import record_edit
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save
 
 FOLLOWED_UP = ("approved", "in_execution")
 
 
-def _check_owner(region_id: int, assignee: Person | None, service: Service | None) -> None:
+def _check_owner(item: AgendaItem, assignee: Person | None, service: Service | None) -> None:
+    """Refuse an owner outside the region, or one who may not see the item: an assignee
+    (or a service's staff) reads the action, its item's title and its reminders."""
+    region_id = item.region_id
     reasons = []
     if assignee is None and service is None:
         reasons.append(_("An action needs an assignee or a service."))
     if assignee is not None and assignee.region_id != region_id:
         reasons.append(_("Choose an assignee of your region."))
+    elif assignee is not None and not can.can_view_item(assignee, item):
+        reasons.append(
+            _("%(person)s may not see this confidential item; choose someone who may.")
+            % {"person": assignee.get_full_name() or assignee.username}
+        )
     if service is not None and service.region_id != region_id:
         reasons.append(_("Choose a service of your region."))
+    elif service is not None:
+        blind = [
+            person.get_full_name() or person.username
+            for person in Person.objects.filter(service=service, is_active=True).order_by(
+                "last_name", "first_name", "pk"
+            )
+            if not can.can_view_item(person, item)
+        ]
+        if blind:
+            reasons.append(
+                _(
+                    "Not everyone of %(service)s may see this confidential item "
+                    "(%(people)s); assign it to a person who may."
+                )
+                % {"service": service.name, "people": ", ".join(blind)}
+            )
     if reasons:
         raise GuardFailed(reasons)
 
@@ -48,7 +74,7 @@ def action_create(
         raise NotPermitted(_("Only the coordinator creates actions."))
     if item.state not in FOLLOWED_UP:
         raise NotPossible(_("Actions follow an approved item."))
-    _check_owner(item.region_id, assignee, service)
+    _check_owner(item, assignee, service)
     return Action.objects.create(
         item=item,
         title=title,
@@ -74,11 +100,13 @@ def action_update(
     if unknown:
         raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
     _check_owner(
-        action.region_id,
+        action.item,
         changes.get("assignee", action.assignee),
         changes.get("service", action.service),
     )
-    content_save(action, changes, expected_version=expected_version)
+    with transaction.atomic():
+        changed = content_save(action, changes, expected_version=expected_version)
+        record_edit(action, actor=actor, changes=changed)
     return action
 
 

@@ -19,6 +19,7 @@ from backend.documents.services import TemplateBroken, excerpt_file_name, excerp
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
 from backend.meetings.terms import agenda_deadline, decision_list_deadline
+from backend.reminders import rules
 from backend.reminders.models import Notification
 from workflows import predicates as can
 
@@ -38,7 +39,7 @@ def describe(notification: Notification) -> str:
     """Return one Dutch sentence that says what the reminder is about."""
     obj: Any = notification.subject
     kind = notification.kind
-    if obj is None:
+    if obj is None or not rules.may_see(notification.recipient, obj):
         return notification.get_kind_display()
     if kind == Kind.SUBMISSION_DEADLINE:
         return _("Items for %(body)s can be submitted until %(when)s.") % {

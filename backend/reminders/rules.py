@@ -25,6 +25,7 @@ from backend.meetings.terms import open_terms, still_open
 from backend.organisations.models import Body, Membership, Person, Region
 from backend.reminders.models import Notification
 from workflows.action import ActionState
+from workflows.engine import can_view
 
 Kind = Notification.Kind
 MORNING = dt.time(8, 0)
@@ -226,7 +227,7 @@ def due_ratifications(now: dt.datetime) -> Iterator[Due]:
             decision__decided_at__lte=now - dt.timedelta(days=min_lead("ratification_after_days")),
         )
         .filter(not_yet(Kind.RATIFICATION_PENDING, Ratification))
-        .select_related("decision__body__region", "municipality")
+        .select_related("decision__body__region", "decision__item", "municipality")
     )
     directors: dict[int, list[int]] = {}
     for municipality, person in Person.objects.filter(
@@ -240,6 +241,12 @@ def due_ratifications(now: dt.datetime) -> Iterator[Due]:
         due_at = ratification.decision.decided_at + dt.timedelta(days=days)
         if due_at <= now:
             for person in directors.get(ratification.municipality_id, []):
+                # A confidential decision is not announced to a director who may not see
+                # it; the coordinator follows it up.
+                if ratification.decision.item.confidential and not may_see(
+                    Person.objects.get(pk=person), ratification
+                ):
+                    continue
                 yield Due(person, Kind.RATIFICATION_PENDING, ratification, due_at)
 
 
@@ -325,6 +332,14 @@ RULES: list[Callable[[dt.datetime], Iterator[Due]]] = [
 # --- At send time ---------------------------------------------------------------------------
 
 
+def may_see(person: Person, obj: Any) -> bool:
+    """Whether the person may see what a reminder is about: nothing of an object goes to
+    someone who may not see it, whatever the kind of reminder."""
+    if isinstance(obj, Region):
+        return person.is_active and (person.is_superuser or person.region_id == obj.pk)
+    return can_view(obj, person)
+
+
 def is_member(person_id: int, body_id: int) -> bool:
     return Membership.objects.active().filter(person=person_id, body=body_id).exists()
 
@@ -333,7 +348,7 @@ def still_relevant(notification: Notification, now: dt.datetime) -> bool:
     """Whether the reminder still makes sense now (the object may have moved on)."""
     obj = notification.subject
     person: Person = notification.recipient
-    if obj is None or not person.is_active:
+    if obj is None or not person.is_active or not may_see(person, obj):
         return False
     kind = notification.kind
     if kind == Kind.SUBMISSION_DEADLINE:

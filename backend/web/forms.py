@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.agenda.models import AgendaItem
 from backend.meetings.models import Attendance
 from backend.organisations.models import Body, Membership, Municipality, Person
+from workflows import predicates as can
 
 MAX_TEXT = 20000
 
@@ -92,6 +93,24 @@ class ItemForm(forms.Form):
         field["municipalities"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
             region=person.region_id
         ).order_by("name")
+        if item is not None:
+            self.lock_routing(person, item)
+
+    def lock_routing(self, person: Person, item: AgendaItem) -> None:
+        """Show the target and confidentiality as they are, and why, where this person
+        may not change them now (the service would refuse)."""
+        if not can.can_route_item(person, item):
+            for name in ("target_cluster", "confidential"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Only the author, the chair of the intervision group or the coordinator "
+                    "change this."
+                )
+        elif can.deciding_body_id(item) is not None:
+            self.fields["target_cluster"].disabled = True
+            self.fields["target_cluster"].help_text = _(
+                "The item is on a meeting's agenda: its target body stays until it is taken off."
+            )
 
     def content(self) -> dict[str, Any]:
         """The cleaned content, as the item services take it."""

@@ -22,6 +22,7 @@ from workflows.errors import (
     NotVisible,
     UnknownTransition,
 )
+from workflows.params import unstorable_reason
 
 PERSONAS = [
     "author",
@@ -473,11 +474,10 @@ def test_decision_numbers_are_unique_per_body_not_across_regions(world: World) -
 
 def test_a_nul_character_in_a_decision_text_or_comment_is_refused(world: World) -> None:
     item = item_in(world, "scheduled")
-    reason = _("The text contains a character that cannot be stored.")
     with pytest.raises(GuardFailed) as refused:
         fire(item, "approve", actor=world.cluster_chair, text="Ja\x00", consensus=True)
-    assert refused.value.reasons == [reason]
+    assert refused.value.reasons == [unstorable_reason("text", 2)]
     with pytest.raises(GuardFailed) as refused:
         fire(item, "postpone", actor=world.cluster_chair, comment="later\x00")
-    assert refused.value.reasons == [reason]
+    assert refused.value.reasons == [unstorable_reason("comment", 5)]
     assert not Decision.objects.exists()

@@ -587,3 +587,30 @@ def test_a_broken_excerpt_template_is_explained_not_a_server_error(
     answer = client.get(f"/punten/{item.pk}/uittreksels.zip", follow=True)
     assert answer.status_code == 200
     assert "uittreksel.docx" in text(answer)
+
+
+def test_a_group_member_edits_a_draft_but_cannot_switch_off_confidentiality(
+    world: World,
+) -> None:
+    item = world.item(title="Oud", confidential=True)
+    client = signed_in(world.group_member)
+    form = text(client.get(f"/punten/{item.pk}/bewerken/"))
+    assert "Alleen de indiener, de voorzitter van de intervisiegroep" in form
+    answer = client.post(
+        f"/punten/{item.pk}/bewerken/",
+        {
+            "title": "Nieuw",
+            "kind": item.kind,
+            "intervision_group": item.intervision_group_id,
+            "target_cluster": world.other_cluster.pk,
+            "rationale": item.rationale,
+            "proposed_decision": item.proposed_decision,
+            "municipalities": [m.pk for m in item.municipalities.all()],
+            "version": item.version,
+        },
+    )
+    assert answer.status_code == 302, text(answer)[:500]
+    item.refresh_from_db()
+    assert (item.title, item.confidential, item.target_cluster) == ("Nieuw", True, world.cluster)
+    (edit,) = TransitionLog.objects.for_object(item).filter(kind="edit")
+    assert edit.params["fields"] == ["title"]
