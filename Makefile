@@ -57,11 +57,12 @@ bench-scale: $(INSTALLED)
 screenshots: $(INSTALLED)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
 
-## make lint: ruff (lint and format) and mypy
+## make lint: ruff (lint and format), mypy and the import contracts (import-linter)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy backend workflows
+	$(BIN)/lint-imports
 
 ## make audit: the installed packages against PyPI's advisory data (pip-audit); it needs
 ## PyPI's per-release JSON API (/pypi/NAME/VERSION/json), and says plainly when it cannot

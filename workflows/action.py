@@ -1,18 +1,13 @@
-"""The Action machine: open → in_progress → done, with block/resume, cancel and reopen."""
+"""The Action machine's chart: open → in_progress → done, with block/resume, cancel and
+reopen. What each transition takes and does is in `backend.followup.steps`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.db import models
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
-from workflows import params as p
 from workflows import predicates as can
-from workflows.machine import Firing, Machine, Step
 from workflows.predicates import as_permission
 
 
@@ -60,36 +55,3 @@ class ActionTransitions:
     @transition("state", S.DONE, S.IN_PROGRESS, permission=manage)
     def reopen(self) -> None:
         """Reopen a done action."""
-
-
-def parse_reason(action: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"reason"})
-    return {
-        "reason": p.text(data.get("reason"), required_reason=_("Give a reason."), field="reason")
-    }
-
-
-def store_block_reason(firing: Firing) -> None:
-    action = firing.obj
-    action.blocked_reason = firing.params["reason"]
-    action.save(update_fields=["blocked_reason"])
-
-
-def clear_block_reason(firing: Firing) -> None:
-    action = firing.obj
-    action.blocked_reason = ""
-    action.save(update_fields=["blocked_reason"])
-
-
-MACHINE = Machine(
-    name="action",
-    can_view=can.can_view_action,
-    steps={
-        "start": Step(),
-        "complete": Step(),
-        "block": Step(params=parse_reason, effect=store_block_reason),
-        "resume": Step(effect=clear_block_reason),
-        "cancel": Step(),
-        "reopen": Step(),
-    },
-)

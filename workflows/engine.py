@@ -32,7 +32,7 @@ from workflows.errors import (
     NotVisible,
     UnknownTransition,
 )
-from workflows.machine import Firing, Machine, Step
+from workflows.machine import Firing, Machine, Step, registered
 from workflows.params import as_json, only
 from workflows.stateful import lock_unchanged
 
@@ -48,9 +48,10 @@ def machine_of(obj: Any) -> Machine:
 
 
 def machine_of_model(model: type) -> Machine:
-    """Return the state machine of a stateful model."""
-    machine = getattr(model, "workflow", None)
-    if not isinstance(machine, Machine):
+    """Return the state machine of a stateful model (registered by its app's steps)."""
+    meta = getattr(model, "_meta", None)
+    machine = registered(meta.label) if meta is not None else None
+    if machine is None:
         raise TypeError(f"{model.__name__} has no state machine")
     return machine
 

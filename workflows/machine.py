@@ -1,8 +1,10 @@
 """How a state machine is described beside its django-fsm transitions.
 
-The model mixin of each machine declares the transitions (states, sources, targets,
-permission) with django-fsm; the `Machine` next to it says, per transition, which
-parameters it takes, which guards must pass and what effect it has.
+The chart of each machine (`workflows/<machine>.py`) declares the states and the
+transitions (sources, targets, permission) with django-fsm and imports nothing of the
+apps; the `Machine` in the app's `steps` module says, per transition, which parameters
+it takes, which guards must pass and what effect it has, and registers itself under the
+model's label when the app is ready. The engine finds a model's machine here.
 """
 
 from __future__ import annotations
@@ -53,3 +55,22 @@ class Machine:
     name: str
     can_view: rules.Predicate
     steps: Mapping[str, Step] = field(default_factory=dict)
+
+
+_MACHINES: dict[str, Machine] = {}
+
+
+def register(model_label: str, machine: Machine) -> Machine:
+    """Make `machine` the machine of the model with that label ("agenda.AgendaItem")."""
+    _MACHINES[model_label] = machine
+    return machine
+
+
+def registered(model_label: str) -> Machine | None:
+    """Return the machine registered for a model label, if any."""
+    return _MACHINES.get(model_label)
+
+
+def registered_labels() -> list[str]:
+    """Return the labels of the models that have a machine, in registration order."""
+    return list(_MACHINES)

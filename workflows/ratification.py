@@ -1,20 +1,13 @@
-"""The Ratification machine: pending → ratified / declined / not_required."""
+"""The Ratification machine's chart: pending → ratified / declined / not_required. What
+each transition takes, checks and does is in `backend.followup.steps`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
-from workflows import params as p
 from workflows import predicates as can
-from workflows.errors import GuardFailed
-from workflows.machine import Firing, Machine, Step
 from workflows.predicates import as_permission
 
 
@@ -55,77 +48,3 @@ class RatificationTransitions:
     )
     def waive(self) -> None:
         """Record that no ratification is needed."""
-
-
-def parse_ratify(ratification: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"date", "deciding_body", "reference"})
-    reasons: list[str] = []
-    values: dict[str, Any] = {}
-    for key, parse in (
-        ("date", lambda v: p.date(v, required_reason=_("Give the date of the decision."))),
-        (
-            "deciding_body",
-            lambda v: p.choice(v, DecidingBody, required_reason=_("Give the deciding body.")),
-        ),
-        (
-            "reference",
-            lambda v: p.text(
-                v, required_reason=_("Give the reference."), max_length=200, field="reference"
-            ),
-        ),
-    ):
-        try:
-            values[key] = parse(data.get(key))
-        except GuardFailed as error:
-            reasons.extend(str(reason) for reason in error.reasons)
-    if reasons:
-        raise GuardFailed(reasons)
-    return values
-
-
-def not_in_the_future(ratification: Any, params: dict[str, Any], actor: Any) -> str | None:
-    if params["date"] > timezone.localdate():
-        return _("The date of the decision cannot be in the future.")
-    return None
-
-
-def not_before_the_decision(ratification: Any, params: dict[str, Any], actor: Any) -> str | None:
-    if params["date"] < timezone.localdate(ratification.decision.decided_at):
-        return _("The municipality cannot ratify before the decision was taken.")
-    return None
-
-
-def parse_reason(ratification: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"reason"})
-    return {
-        "reason": p.text(data.get("reason"), required_reason=_("Give a reason."), field="reason")
-    }
-
-
-def store_ratification(firing: Firing) -> None:
-    ratification = firing.obj
-    ratification.date = firing.params["date"]
-    ratification.deciding_body = firing.params["deciding_body"]
-    ratification.reference = firing.params["reference"]
-    ratification.save(update_fields=["date", "deciding_body", "reference"])
-
-
-def store_reason(firing: Firing) -> None:
-    ratification = firing.obj
-    ratification.reason = firing.params["reason"]
-    ratification.save(update_fields=["reason"])
-
-
-MACHINE = Machine(
-    name="ratification",
-    can_view=can.can_view_ratification,
-    steps={
-        "ratify": Step(
-            params=parse_ratify,
-            guards=(not_in_the_future, not_before_the_decision),
-            effect=store_ratification,
-        ),
-        "decline": Step(params=parse_reason, effect=store_reason),
-        "waive": Step(),
-    },
-)

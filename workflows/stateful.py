@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
 from workflows.errors import ConcurrentChange, NotVisible
+from workflows.machine import Machine, registered
+
+
+class MachineOf:
+    """`Model.workflow`: the machine its app registered for the model (see
+    `workflows.machine.register`)."""
+
+    def __get__(self, obj: Any, owner: type) -> Machine:
+        machine = registered(owner._meta.label)  # type: ignore[attr-defined]
+        if machine is None:
+            raise AttributeError(f"{owner.__name__} has no registered state machine")
+        return machine
 
 
 class StatefulModel(ConcurrentTransitionMixin, models.Model):
@@ -21,6 +33,7 @@ class StatefulModel(ConcurrentTransitionMixin, models.Model):
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    workflow = MachineOf()
 
     class Meta:
         abstract = True

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from backend.organisations.models import Body, Municipality
-from workflows.agenda_item import MACHINE, AgendaItemTransitions, ItemState
+from workflows.agenda_item import AgendaItemTransitions, ItemState
 from workflows.stateful import StatefulModel
 
 
@@ -71,8 +71,6 @@ class AgendaItem(AgendaItemTransitions, StatefulModel):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    workflow = MACHINE
 
     class Meta:
         verbose_name = _("agenda item")

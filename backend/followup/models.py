@@ -13,9 +13,7 @@ from django_fsm import FSMField
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.organisations.models import Municipality, Service
-from workflows.action import MACHINE as ACTION_MACHINE
 from workflows.action import ActionState, ActionTransitions
-from workflows.ratification import MACHINE as RATIFICATION_MACHINE
 from workflows.ratification import (
     DecidingBody,
     RatificationState,
@@ -56,8 +54,6 @@ class Action(ActionTransitions, StatefulModel):
     )
     blocked_reason = models.TextField(_("reason blocked"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-
-    workflow = ACTION_MACHINE
 
     class Meta:
         verbose_name = _("action")
@@ -114,8 +110,6 @@ class Ratification(RatificationTransitions, StatefulModel):
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-
-    workflow = RATIFICATION_MACHINE
 
     class Meta:
         verbose_name = _("ratification")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from backend.organisations.models import Body, Municipality
-from workflows.meeting import MACHINE, MeetingState, MeetingTransitions
+from workflows.meeting import MeetingState, MeetingTransitions
 from workflows.stateful import StatefulModel
 
 
@@ -30,8 +30,6 @@ class Meeting(MeetingTransitions, StatefulModel):
         protected=True,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    workflow = MACHINE
 
     class Meta:
         verbose_name = _("meeting")

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from backend.meetings.models import Meeting
 from backend.organisations.models import Membership
-
-if TYPE_CHECKING:
-    from backend.meetings.models import Meeting
 
 
 @dataclass(frozen=True)
@@ -58,8 +56,6 @@ def quorum_of(meeting: Meeting) -> Quorum:
 
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
     """Return the meetings of the person's region (every meeting for an administrator)."""
-    from backend.meetings.models import Meeting
-
     meetings = Meeting.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return meetings.none()
@@ -75,8 +71,6 @@ FEED_PAST = dt.timedelta(days=90)
 
 def feed_meetings(person: Any) -> QuerySet[Meeting]:
     """Return the meetings of the bodies the person belongs to, from 90 days ago on."""
-    from backend.meetings.models import Meeting
-
     bodies = Membership.objects.active().filter(person=person).values("body")
     return (
         Meeting.objects.filter(body__in=bodies, starts_at__gte=timezone.now() - FEED_PAST)

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import TemplateBroken, excerpt_file_name, excerpt_render
+from backend.followup.models import Action, Ratification
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
 from backend.meetings.terms import agenda_deadline, decision_list_deadline
 from backend.reminders import rules
 from backend.reminders.models import Notification
 from workflows import predicates as can
+from workflows.action import ActionState
 
 Kind = Notification.Kind
 logger = logging.getLogger(__name__)
@@ -115,9 +117,6 @@ class Mail:
 
 def digest_lines(region: Any) -> list[str]:
     """Return the weekly summary for the coordinator: what is late and what waits."""
-    from backend.followup.models import Action, Ratification
-    from workflows.action import ActionState
-
     today = timezone.localdate()
     overdue = Action.objects.filter(
         item__intervision_group__region=region,

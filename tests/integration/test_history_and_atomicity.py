@@ -8,15 +8,15 @@ from django.core import mail
 from django_q.models import OrmQ
 
 from backend.agenda.models import Decision
+from backend.agenda.steps import MACHINE as ITEM_MACHINE
 from backend.audit.models import AppendOnlyError, TransitionLog
 from backend.documents.models import GeneratedDocument
+from backend.meetings.steps import MACHINE as MEETING_MACHINE
 from backend.reminders.models import Notification
 from tests.conftest import World
-from workflows.agenda_item import MACHINE as ITEM_MACHINE
 from workflows.engine import fire, transition_committed
 from workflows.errors import GuardFailed
 from workflows.machine import Firing, Step
-from workflows.meeting import MACHINE as MEETING_MACHINE
 
 
 class Boom(Exception):
