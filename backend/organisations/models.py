@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -168,6 +169,17 @@ class Person(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # `set_password` leaves the new password in `_password` until the save (Django
+        # itself then tells the validators), whoever changes it: the admin,
+        # `changepassword`, a form. A rehash at sign-in clears it first, so keeps tokens.
+        new_password = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if new_password:
+            from backend.audit.tokens import tokens_revoke_all
+
+            tokens_revoke_all(self)
 
 
 class Body(models.Model):
