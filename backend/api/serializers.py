@@ -369,10 +369,20 @@ class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
         help_text="The code of the authenticator app, or a recovery code: needed by those "
         "who sign in in two steps (the coordinator and administrators).",
     )
+    name = TextField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A name for the token, to tell it apart on the API keys page.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(
+        help_text="When the token ends unless it is used; each request moves this on, up "
+        "to a fixed limit after the token was made."
+    )
 
 
 class MeMembershipSerializer(serializers.ModelSerializer[Membership]):

@@ -26,6 +26,7 @@ router.register("documents", documents.DocumentViewSet, basename="document")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", views.TokensView.as_view(), name="tokens"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/calendar/", views.CalendarFeedView.as_view(), name="me-calendar"),
     *router.urls,

@@ -14,12 +14,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,11 +42,12 @@ from backend.agenda.services import (
 from backend.agenda.uploads import too_large
 from backend.api import filters
 from backend.api import serializers as s
+from backend.api.authentication import ExpiringTokenAuthentication
 from backend.api.negotiation import IgnoreClientAccept
 from backend.api.schema import ErrorSerializer
-from backend.audit import second_factor
+from backend.audit import second_factor, tokens
 from backend.audit.events import record
-from backend.audit.models import AuditEvent, TransitionLog
+from backend.audit.models import ApiToken, AuditEvent, TransitionLog
 from backend.audit.services import second_step_refused, sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.responses import excerpt_response, excerpts_zip_response
@@ -720,10 +725,17 @@ class CalendarFeedView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for a new API token; revoke the token in use."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
+    def revoking(self) -> bool:
+        return getattr(self.request, "method", None) == "DELETE"
+
+    def get_authenticators(self) -> list[Any]:
+        # Asking for a token ignores any token sent along; revoking needs the token.
+        return [ExpiringTokenAuthentication()] if self.revoking() else []
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsAuthenticated()] if self.revoking() else [AllowAny()]
 
     @extend_schema(
         request=s.TokenRequestSerializer,
@@ -739,6 +751,9 @@ class TokenView(APIView):
         },
         auth=[],
         summary="Get a token",
+        description="Every sign-in makes a new token. A token ends after "
+        "API_TOKEN_IDLE_SECONDS without a request (30 minutes unless configured) and "
+        "API_TOKEN_TTL_SECONDS after it was made (12 hours), whatever happens.",
     )
     def post(self, request: Request) -> Response:
         serializer = s.TokenRequestSerializer(data=request.data)
@@ -752,9 +767,24 @@ class TokenView(APIView):
             raise ValidationError({"non_field_errors": [_("The username or password is wrong.")]})
         if second_factor.asked_of(person):
             self.second_step(request, person, serializer.validated_data.get("code", ""))
-        token, _created = Token.objects.get_or_create(user=person)
         record(AuditEvent.Kind.SIGN_IN, request._request, person=person)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        token, secret = tokens.token_create(
+            person, name=serializer.validated_data.get("name", ""), request=request._request
+        )
+        body = s.TokenSerializer({"token": secret, "expiry": token.expiry}).data
+        return Response(body, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke the token in use",
+        description="The token sent with this request stops working at once.",
+    )
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            raise NotAuthenticated
+        tokens.token_revoke(request.user, request.auth.pk, request=request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @staticmethod
     def second_step(request: Request, person: Any, code: str) -> None:
@@ -769,3 +799,17 @@ class TokenView(APIView):
         if not second_factor.code_accepted(person, code):
             second_step_refused(request._request, person.username)
             raise ValidationError({"code": [_("This code is not right.")]})
+
+
+class TokensView(APIView):
+    """Revoke every token of the caller."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke all my tokens",
+        description="Every token of the caller stops working at once, the one in use too.",
+    )
+    def delete(self, request: Request) -> Response:
+        tokens.tokens_revoke_all(request.user, request=request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

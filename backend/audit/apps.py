@@ -6,4 +6,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from backend.audit import events  # noqa: F401 - connects the sign-in receivers
+        from backend.audit import (
+            events,  # noqa: F401 - connects the sign-in receivers
+            tokens,  # noqa: F401 - a new password revokes the tokens
+        )

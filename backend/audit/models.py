@@ -1,5 +1,6 @@
 """The history of every state change (TransitionLog) and the security events around it
-(AuditEvent: sign-ins, failures, sign-outs, refusals): both append-only."""
+(AuditEvent: sign-ins, failures, sign-outs, refusals, changes to credentials): both
+append-only. And the API tokens (ApiToken), stored as a digest."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.settings import CONSTANTS
 
 
 class AppendOnlyError(Exception):
@@ -139,8 +141,12 @@ class AuditEvent(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", _("failed sign-in")
         SIGN_OUT = "sign_out", _("signed out")
         REFUSED = "refused", _("refused")
+        SECOND_STEP_CHANGED = "second_step_changed", _("two-step sign-in set up")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("new recovery codes")
+        TOKEN_CREATED = "token_created", _("API key made")
+        TOKEN_REVOKED = "token_revoked", _("API keys revoked")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -173,3 +179,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The audit log is append-only.")
+
+
+class ApiToken(models.Model):
+    """An API token of a person, with a name they chose: django-rest-knox's token model
+    (KNOX_TOKEN_MODEL), with an id, a name and when it was last used.
+
+    Only a digest of the secret is stored, with its first characters (`token_key`) to
+    find the row and to tell the person's tokens apart. `expiry` moves on with each use,
+    up to the absolute limit (see `backend.audit.tokens`).
+    """
+
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    token_key = models.CharField(
+        max_length=CONSTANTS.MAXIMUM_TOKEN_PREFIX_LENGTH + CONSTANTS.TOKEN_KEY_LENGTH,
+        db_index=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="auth_token_set",  # the name knox looks for
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created = models.DateTimeField(_("made"), auto_now_add=True)
+    expiry = models.DateTimeField(_("ends"), null=True, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.token_key[:8]} ({self.user})"

@@ -5,6 +5,10 @@ The coordinator and administrators must use it; anyone else may. The devices and
 throttling (each wrong code doubles the wait before the next try) are django-otp's.
 Recovery codes are shown once and stored only as a keyed digest: someone who reads the
 database cannot sign in with them.
+
+Setting up another authenticator and making new recovery codes ask the current code (or
+the password of someone without a second step yet): a session left open is not enough.
+Both are in the audit log and revoke the person's API tokens.
 """
 
 from __future__ import annotations
@@ -18,9 +22,14 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backend.audit.events import record
+from backend.audit.models import AuditEvent
+from backend.audit.tokens import tokens_revoke_all
 
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery"
@@ -72,6 +81,15 @@ def code_accepted(person: Any, code: str) -> bool:
     return recovery is not None and bool(recovery.verify_token(digest(code)))
 
 
+def proof_accepted(person: Any, proof: str) -> bool:
+    """Check that it is the person at the keyboard before a change to how they sign in:
+    the current code (authenticator or recovery code), or the password of someone
+    without a second step yet."""
+    if authenticator_of(person) is not None:
+        return code_accepted(person, proof)
+    return bool(proof) and bool(person.check_password(proof))
+
+
 def recovery_codes_left(person: Any) -> int:
     return StaticToken.objects.filter(
         device__user=person, device__name=RECOVERY, device__confirmed=True
@@ -79,8 +97,15 @@ def recovery_codes_left(person: Any) -> int:
 
 
 @transaction.atomic
-def recovery_codes_renew(person: Any) -> list[str]:
+def recovery_codes_renew(person: Any, request: HttpRequest | None = None) -> list[str]:
     """Replace the person's recovery codes with new ones and return them (shown once)."""
+    codes = new_recovery_codes(person)
+    record(AuditEvent.Kind.RECOVERY_CODES_RENEWED, request, person=person)
+    tokens_revoke_all(person, request)
+    return codes
+
+
+def new_recovery_codes(person: Any) -> list[str]:
     device, _created = StaticDevice.objects.get_or_create(
         user=person, name=RECOVERY, defaults={"confirmed": True}
     )
@@ -127,7 +152,9 @@ def enrolment_start(person: Any) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_confirm(person: Any, code: str) -> list[str] | None:
+def enrolment_confirm(
+    person: Any, code: str, request: HttpRequest | None = None
+) -> list[str] | None:
     """Confirm the new authenticator with a code from it; return the new recovery codes.
 
     Returns None when the code is wrong (or no authenticator is being set up). A
@@ -144,4 +171,6 @@ def enrolment_confirm(person: Any, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=person).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return recovery_codes_renew(person)
+    record(AuditEvent.Kind.SECOND_STEP_CHANGED, request, person=person)
+    tokens_revoke_all(person, request)
+    return new_recovery_codes(person)

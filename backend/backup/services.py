@@ -58,9 +58,10 @@ CHUNK = 1024 * 1024
 BUILT_BY_MIGRATE = NATURAL_KEY_MODELS
 """Tables `migrate` fills by itself: never archived, never cleared, never counted."""
 
-NOT_ARCHIVED = frozenset({"sessions.session", "django_q.ormq"})
-"""Tables cleared by a restore but not archived: sign-ins and queued task messages (the
-rows they act on are the truth; the scan finds the work again)."""
+NOT_ARCHIVED = frozenset({"sessions.session", "audit.apitoken", "django_q.ormq"})
+"""Tables cleared by a restore but not archived: sign-ins (sessions and API tokens: after a
+restore everyone signs in again) and queued task messages (the rows they act on are the
+truth; the scan finds the work again)."""
 
 
 class BackupError(Exception):

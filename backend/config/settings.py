@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -259,7 +259,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with a challenge, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "backend.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -310,6 +310,22 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Midwest")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SECOND_FACTOR_WAIT_SECONDS = int(os.environ.get("SECOND_FACTOR_WAIT_SECONDS", "300"))
+# API tokens (django-rest-knox, stored as a digest): like a session, a token ends after
+# API_TOKEN_IDLE_SECONDS without a request and API_TOKEN_TTL_SECONDS after it was made,
+# whatever happens (backend.audit.tokens).
+API_TOKEN_IDLE_SECONDS = int(os.environ.get("API_TOKEN_IDLE_SECONDS", "1800"))
+API_TOKEN_TTL_SECONDS = int(os.environ.get("API_TOKEN_TTL_SECONDS", "43200"))
+KNOX_TOKEN_MODEL = "audit.ApiToken"
+# knox's own migrations build its default token table, which audit.ApiToken replaces.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    # Each use moves the expiry on (by the rules of backend.audit.tokens, not knox's
+    # TOKEN_TTL); a used token's row is written at most once a minute.
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # --- The product -------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "midwest")

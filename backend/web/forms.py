@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from backend.agenda.models import AgendaItem
+from backend.audit.tokens import NAME_LENGTH
 from backend.meetings.models import Attendance
 from backend.organisations.models import Body, Membership, Municipality, Person
 from workflows import predicates as can
@@ -34,6 +35,39 @@ class CodeForm(forms.Form):
         self.fields["code"].widget.attrs.update(
             autocomplete="one-time-code", autofocus=True, autocapitalize="characters"
         )
+
+
+class ProofForm(forms.Form):
+    """The current code (or the password, for someone without a second step yet), asked
+    before a change to how the person signs in."""
+
+    proof = forms.CharField(max_length=200)
+
+    def __init__(self, *args: Any, by_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proof"]
+        field.widget.attrs.update(autofocus=True)
+        if by_code:
+            field.label = _("Current code from your app, or a recovery code")
+            field.widget.attrs.update(autocomplete="one-time-code", autocapitalize="characters")
+        else:
+            field.label = _("Your password")
+            field.widget = forms.PasswordInput(
+                attrs={"autocomplete": "current-password", "autofocus": True}
+            )
+
+
+class TokenForm(ProofForm):
+    """A new API key: a name to tell it apart, and the current code (or password)."""
+
+    name = forms.CharField(label=_("Name"), max_length=NAME_LENGTH, required=False)
+
+    field_order = ["name", "proof"]
+
+    def __init__(self, *args: Any, by_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, by_code=by_code, **kwargs)
+        # The page is first a list: nothing takes the focus.
+        self.fields["proof"].widget.attrs.pop("autofocus", None)
 
 
 def groups_for(person: Person) -> QuerySet[Body]:

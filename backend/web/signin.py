@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.audit import second_factor
 from backend.audit.services import TooManyFailures, pause_of, second_step_refused, sign_in
 from backend.organisations.models import Person
-from backend.web.forms import CodeForm, SignInForm
+from backend.web.forms import CodeForm, ProofForm, SignInForm
 from backend.web.views import safe_next
 
 PENDING = "second_step"
@@ -148,12 +148,41 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign_in_code.html", {"form": form}, status=status)
 
 
+def proof_form(request: HttpRequest, person: Person) -> ProofForm:
+    by_code = second_factor.authenticator_of(person) is not None
+    return ProofForm(request.POST or None, by_code=by_code)
+
+
+def proof_refused(request: HttpRequest, person: Person, form: ProofForm) -> int | None:
+    """Check the current code (or password) on a valid form: None when it is right, else
+    the status to answer, with the reason on the form. A wrong one counts as a failed
+    sign-in, and none is checked while sign-in is paused."""
+    try:
+        pause_of(request, person.username)
+    except TooManyFailures as error:
+        form.add_error(None, pause_message(error))
+        return 429
+    if second_factor.proof_accepted(person, form.cleaned_data["proof"]):
+        return None
+    second_step_refused(request, person.username)
+    if second_factor.authenticator_of(person) is not None:
+        form.add_error("proof", _("This code is not right."))
+    else:
+        form.add_error("proof", _("The password is not correct."))
+    return 400
+
+
 def enrolment_page(
-    request: HttpRequest, person: Person, form: CodeForm, status: int = 200
+    request: HttpRequest,
+    person: Person,
+    form: CodeForm,
+    proof: ProofForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     enrolment = second_factor.enrolment_start(person)
     context = {
         "form": form,
+        "proof": proof,
         "key": enrolment.key,
         "qr": enrolment.qr_svg(),
         "required": second_factor.required_for(person),
@@ -183,23 +212,31 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
             return redirect("web:sign-in-code")
     assert isinstance(person, Person)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Signed in, the session alone is not enough: the current code, or the password.
+    proof = proof_form(request, person) if signed_in else None
+    if proof is not None:
+        form.fields["code"].widget.attrs.pop("autofocus", None)
+    if request.method == "POST" and form.is_valid() and (proof is None or proof.is_valid()):
+        refused = proof_refused(request, person, proof) if proof is not None else None
+        if refused is not None:
+            return enrolment_page(request, person, form, proof, status=refused)
         try:
             pause_of(request, person.username)
         except TooManyFailures as error:
             form.add_error(None, pause_message(error))
-            return enrolment_page(request, person, form, status=429)
-        codes = second_factor.enrolment_confirm(person, form.cleaned_data["code"])
+            return enrolment_page(request, person, form, proof, status=429)
+        codes = second_factor.enrolment_confirm(person, form.cleaned_data["code"], request)
         if codes is None:
             second_step_refused(request, person.username)
             form.add_error(
                 "code", _("This code is not right. Check the clock of your phone and try again.")
             )
-            return enrolment_page(request, person, form, status=400)
+            return enrolment_page(request, person, form, proof, status=400)
         if not signed_in:
             complete_sign_in(request, person, pending["backend"])
         return recovery_codes_page(request, codes, pending["next"])
-    return enrolment_page(request, person, form, status=400 if request.method == "POST" else 200)
+    status = 400 if request.method == "POST" else 200
+    return enrolment_page(request, person, form, proof, status=status)
 
 
 @login_required
@@ -214,7 +251,7 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and enabled and form.is_valid():
         if second_factor.code_accepted(person, form.cleaned_data["code"]):
-            codes = second_factor.recovery_codes_renew(person)
+            codes = second_factor.recovery_codes_renew(person, request)
             return recovery_codes_page(request, codes, reverse("web:second-factor"))
         second_step_refused(request, person.username)
         form.add_error("code", _("This code is not right."))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import signin, views
+from backend.web import keys, signin, views
 
 app_name = "web"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("aanmelden/instellen/", signin.sign_in_enrol, name="sign-in-enrol"),
     path("tweestapsverificatie/", signin.second_factor_page, name="second-factor"),
     path("afmelden/", signin.sign_out_view, name="sign-out"),
+    path("api-sleutels/", keys.api_keys, name="api-keys"),
+    path("api-sleutels/<int:pk>/intrekken/", keys.api_key_revoke, name="api-key-revoke"),
+    path("api-sleutels/alle-intrekken/", keys.api_keys_revoke_all, name="api-keys-revoke-all"),
     path("punten/", views.item_list, name="items"),
     path("punten/nieuw/", views.item_new, name="item-new"),
     path("punten/<int:pk>/", views.item_detail, name="item"),

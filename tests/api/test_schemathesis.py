@@ -10,9 +10,9 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
+from backend.audit.tokens import token_create
 from backend.config.wsgi import application
 from tests.conftest import World
 from workflows.engine import fire
@@ -48,8 +48,8 @@ def tokens(world: World, open_connection: None) -> dict[str, str]:
     fire(item, "approve", actor=world.cluster_chair, text="Goedgekeurd.", consensus=True)
     world.item(confidential=True)
     return {
-        "coordinator": Token.objects.create(user=world.coordinator).key,
-        "director": Token.objects.create(user=world.director).key,
+        "coordinator": token_create(world.coordinator)[1],
+        "director": token_create(world.director)[1],
     }
 
 

@@ -86,15 +86,15 @@ def credentials(coordinator_id: int, author_id: int) -> dict[str, str]:
     """Tokens for the coordinator and the pool's author, and a signed-in session for the
     coordinator (as after the two-step sign-in)."""
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from backend.audit.tokens import token_create
     from backend.organisations.models import Person
 
     client = Client()
     client.force_login(Person.objects.get(pk=coordinator_id))
     return {
-        "coordinator_token": Token.objects.create(user_id=coordinator_id).key,
-        "author_token": Token.objects.create(user_id=author_id).key,
+        "coordinator_token": token_create(Person.objects.get(pk=coordinator_id))[1],
+        "author_token": token_create(Person.objects.get(pk=author_id))[1],
         "coordinator_session": client.cookies["sessionid"].value,
     }
 

@@ -100,10 +100,10 @@ def measure_one(seconds: int, warmup: int, build: bool) -> dict[str, Any]:
         from django.db import connections
         from django.test import Client
         from django.utils import timezone
-        from rest_framework.authtoken.models import Token
 
         from backend.agenda.models import AgendaItem
         from backend.audit.models import TransitionLog
+        from backend.audit.tokens import token_create
         from backend.organisations.models import Person, Region
         from backend.reminders import services
         from tests.bench.region import build_region
@@ -114,7 +114,7 @@ def measure_one(seconds: int, warmup: int, build: bool) -> dict[str, Any]:
             build_region(timezone.now().replace(microsecond=0), random.Random(SEED))
             analyze_if_postgres()
         coordinator = Person.objects.get(region__slug="midwest", is_coordinator=True)
-        token = Token.objects.get_or_create(user=coordinator)[0].key
+        token = token_create(coordinator, name="bench")[1]
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(coordinator)
         session = client.cookies["sessionid"].value

@@ -36,7 +36,11 @@ def test_token_sign_ins_and_failures_are_logged(world: World) -> None:
     api = APIClient()
     api.post("/api/v1/auth/token/", {"username": "author", "password": "pw"}, format="json")
     api.post("/api/v1/auth/token/", {"username": "author", "password": "no"}, format="json")
-    assert kinds() == [("sign_in", "author"), ("sign_in_failed", "author")]
+    assert kinds() == [
+        ("sign_in", "author"),
+        ("token_created", "author"),
+        ("sign_in_failed", "author"),
+    ]
 
 
 def test_a_username_with_newlines_cannot_forge_an_entry(world: World) -> None:

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from backend.audit import second_factor
 from backend.audit.models import AuditEvent, LoginFailure
 from tests.conftest import World, authenticator_for, code_of
 
@@ -270,3 +271,126 @@ def test_a_token_for_the_coordinator_needs_the_code(world: World) -> None:
 def test_a_token_for_someone_else_needs_only_the_password(world: World) -> None:
     answer = APIClient().post(TOKEN, {"username": "author", "password": "pw"}, format="json")
     assert answer.status_code == 200
+
+
+# --- A session left open cannot change how its person signs in ---------------------------
+
+
+def new_app_of(person: object) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=person, confirmed=False)
+
+
+def api_token_of(username: str, **extra: str) -> str:
+    body = {"username": username, "password": "pw", **extra}
+    return APIClient().post(TOKEN, body, format="json").json()["token"]
+
+
+def token_works(token: str) -> bool:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get("/api/v1/me/").status_code == 200
+
+
+def test_a_signed_in_session_cannot_replace_the_app_without_the_current_code(
+    world: World,
+) -> None:
+    old = authenticator_for(world.coordinator)
+    stolen = Client()
+    stolen.force_login(world.coordinator)
+    assert "Huidige code" in stolen.get(ENROL).content.decode()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        without = stolen.post(ENROL, {"code": code_of(new_app_of(world.coordinator))})
+        assert without.status_code == 400 and not codes_on(without)
+        clock.shift(dt.timedelta(seconds=40))
+        wrong_proof = stolen.post(
+            ENROL,
+            {"proof": wrong(code_of(old)), "code": code_of(new_app_of(world.coordinator))},
+        )
+        assert wrong_proof.status_code == 400 and not codes_on(wrong_proof)
+        assert "Deze code klopt niet" in wrong_proof.content.decode()
+    assert failed_sign_ins("coordinator") == 1
+    assert second_factor.authenticator_of(world.coordinator) == old
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.SECOND_STEP_CHANGED).exists()
+
+
+def test_with_the_current_code_the_app_is_replaced_logged_and_tokens_revoked(
+    world: World,
+) -> None:
+    old = authenticator_for(world.coordinator)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        token = api_token_of("coordinator", code=code_of(old))
+        clock.shift(dt.timedelta(seconds=40))
+        client = Client()
+        client.force_login(world.coordinator)
+        client.get(ENROL)
+        shown = client.post(
+            ENROL, {"proof": code_of(old), "code": code_of(new_app_of(world.coordinator))}
+        )
+    assert shown.status_code == 200 and len(codes_on(shown)) == 10
+    current = second_factor.authenticator_of(world.coordinator)
+    assert current is not None and current.pk != old.pk
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    changed = AuditEvent.objects.get(kind=AuditEvent.Kind.SECOND_STEP_CHANGED)
+    assert changed.person == world.coordinator and changed.path == ENROL
+    assert not token_works(token)
+
+
+def test_a_recovery_code_proves_it_is_you_when_the_phone_is_lost(world: World) -> None:
+    authenticator_for(world.coordinator)
+    codes = second_factor.recovery_codes_renew(world.coordinator)
+    client = Client()
+    client.force_login(world.coordinator)
+    client.get(ENROL)
+    with time_machine.travel(timezone.now(), tick=False):
+        shown = client.post(
+            ENROL, {"proof": codes[0], "code": code_of(new_app_of(world.coordinator))}
+        )
+    assert shown.status_code == 200 and len(codes_on(shown)) == 10
+
+
+def test_turning_the_app_on_when_signed_in_asks_the_password(world: World) -> None:
+    token = api_token_of("author")
+    client = Client()
+    client.force_login(world.author)
+    page = client.get(ENROL).content.decode()
+    assert 'type="password"' in page
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        refused = client.post(ENROL, {"proof": "fout", "code": code_of(new_app_of(world.author))})
+        assert refused.status_code == 400
+        assert "Het wachtwoord is niet juist" in refused.content.decode()
+        assert second_factor.authenticator_of(world.author) is None
+        clock.shift(dt.timedelta(seconds=40))
+        shown = client.post(ENROL, {"proof": "pw", "code": code_of(new_app_of(world.author))})
+    assert shown.status_code == 200 and len(codes_on(shown)) == 10
+    assert second_factor.authenticator_of(world.author) is not None
+    assert not token_works(token)
+
+
+def test_the_first_set_up_during_sign_in_is_logged_without_asking_a_proof(
+    world: World,
+) -> None:
+    client = Client()
+    password_step(client)
+    client.get(ENROL)
+    with time_machine.travel(timezone.now(), tick=False):
+        shown = client.post(ENROL, {"code": code_of(new_app_of(world.coordinator))})
+    assert shown.status_code == 200 and len(codes_on(shown)) == 10
+    assert AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.SECOND_STEP_CHANGED, person=world.coordinator
+    ).exists()
+
+
+def test_new_recovery_codes_are_logged_and_revoke_the_tokens(world: World) -> None:
+    device = authenticator_for(world.coordinator)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        token = api_token_of("coordinator", code=code_of(device))
+        client = Client()
+        client.force_login(world.coordinator)
+        assert not codes_on(client.post("/tweestapsverificatie/", {"code": ""}))
+        assert token_works(token)
+        clock.shift(dt.timedelta(seconds=40))
+        shown = client.post("/tweestapsverificatie/", {"code": code_of(device)})
+    assert len(codes_on(shown)) == 10
+    renewed = AuditEvent.objects.get(kind=AuditEvent.Kind.RECOVERY_CODES_RENEWED)
+    assert renewed.person == world.coordinator
+    assert not token_works(token)
