@@ -17,6 +17,7 @@ from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.followup.models import Ratification
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
+from backend.meetings.steps import quorum_missing
 from backend.organisations.models import Body
 from workflows import params as p
 from workflows import predicates as can
@@ -82,17 +83,10 @@ def meeting_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | N
 
 
 def quorum_present(item: Any, params: dict[str, Any], actor: Any) -> str | None:
-
     entry = item.current_entry()
     if entry is None:
         return None  # meeting_in_session already says why
-    quorum = quorum_of(entry.meeting)
-    if quorum.reached:
-        return None
-    return _("The quorum is not present (%(present)d of %(required)d municipalities).") % {
-        "present": len(quorum.present),
-        "required": quorum.required,
-    }
+    return quorum_missing(entry.meeting)
 
 
 def is_for_decision(item: Any, params: dict[str, Any], actor: Any) -> str | None:
@@ -112,7 +106,6 @@ def has_actions(item: Any, params: dict[str, Any], actor: Any) -> str | None:
 
 
 def actions_finished(item: Any, params: dict[str, Any], actor: Any) -> str | None:
-
     if item.actions.filter(state__in=ActionState.unfinished()).exists():
         return _("Every action must be done or cancelled first.")
     return None
@@ -145,7 +138,6 @@ def body_takes_it_further(item: Any, params: dict[str, Any], actor: Any) -> str 
 
 
 def not_yet_forwarded_there(item: Any, params: dict[str, Any], actor: Any) -> str | None:
-
     decision = getattr(item, "decision", None)
     if decision is None:
         return None
@@ -161,7 +153,6 @@ def not_yet_forwarded_there(item: Any, params: dict[str, Any], actor: Any) -> st
 
 
 def parse_forward(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-
     data = p.only(raw, {"body"})
     body = p.instance(
         data.get("body"),
@@ -173,7 +164,6 @@ def parse_forward(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, An
 
 
 def parse_schedule(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-
     data = p.only(raw, {"meeting"})
     # Lock the meeting for the rest of the transition: two items scheduled on it at once
     # must not take the same position, nor be placed while it is being convened.
@@ -246,7 +236,6 @@ def parse_decision(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, A
 
 
 def place_on_agenda(firing: Firing) -> None:
-
     item, meeting = firing.obj, firing.params["meeting"]
     last = meeting.entries.aggregate(last=Max("position"))["last"] or 0
     AgendaEntry.objects.create(

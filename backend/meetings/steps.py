@@ -28,8 +28,8 @@ def in_the_future(meeting: Any, params: dict[str, Any], actor: Any) -> str | Non
     return _("A meeting in the past cannot be convened.")
 
 
-def quorum_recorded(meeting: Any, params: dict[str, Any], actor: Any) -> str | None:
-
+def quorum_missing(meeting: Any) -> str | None:
+    """Say why the quorum is not present at the meeting, or None when it is."""
     quorum = quorum_of(meeting)
     if quorum.reached:
         return None
@@ -37,6 +37,10 @@ def quorum_recorded(meeting: Any, params: dict[str, Any], actor: Any) -> str | N
         "present": len(quorum.present),
         "required": quorum.required,
     }
+
+
+def quorum_recorded(meeting: Any, params: dict[str, Any], actor: Any) -> str | None:
+    return quorum_missing(meeting)
 
 
 def every_entry_handled(meeting: Any, params: dict[str, Any], actor: Any) -> str | None:
