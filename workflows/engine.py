@@ -114,7 +114,7 @@ def fire(
         if not has_transition_perm(method, actor):
             raise NotPermitted()
         raw = {**(params or {}), **more}
-        cleaned = step.params(obj, raw, actor) if step.params else only(raw, ())
+        cleaned = step.params.parse(obj, raw, actor) if step.params else only(raw, ())
         reasons = [reason for guard in step.guards if (reason := guard(obj, cleaned, actor))]
         if reasons:
             raise GuardFailed(reasons)

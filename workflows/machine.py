@@ -16,6 +16,8 @@ from typing import Any
 import rules
 from django.utils.functional import Promise
 
+from workflows.declared import Declared
+
 
 @dataclass
 class Firing:
@@ -33,7 +35,6 @@ class Firing:
 
 Reason = str | Promise
 Guard = Callable[[Any, dict[str, Any], Any], Reason | None]
-ParamParser = Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]
 Effect = Callable[[Firing], None]
 
 
@@ -41,7 +42,8 @@ Effect = Callable[[Firing], None]
 class Step:
     """What the engine does for one transition besides changing the state."""
 
-    params: ParamParser | None = None
+    params: Declared | None = None
+    """The parameters it takes, declared once: parser, page field and API description."""
     guards: tuple[Guard, ...] = ()
     effect: Effect | None = None
     internal: bool = False

@@ -6,25 +6,24 @@ registers the machine for `agenda.AgendaItem` when the app is ready.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.followup.models import Ratification
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.steps import quorum_missing
-from backend.organisations.models import Body
-from workflows import params as p
+from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
 from workflows.action import ActionState
 from workflows.agenda_item import S
+from workflows.declared import Declared, Instance, Text, Votes
 from workflows.engine import fire_as_consequence, record_step
-from workflows.errors import GuardFailed
 from workflows.machine import Firing, Machine, Step, register
 
 # --- Guards: (item, params, actor) -> reason or None -------------------------------------
@@ -152,84 +151,99 @@ def not_yet_forwarded_there(item: Any, params: dict[str, Any], actor: Any) -> st
 # --- Parameters ------------------------------------------------------------------------
 
 
-def parse_forward(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"body"})
-    body = p.instance(
-        data.get("body"),
-        Body.objects.filter(region=item.region_id),
-        required_reason=_("Choose the body to forward the decision to."),
-        unknown_reason=_("That body does not exist."),
-    )
-    return {"body": body}
+def present_at_the_meeting(item: Any) -> list[Municipality] | None:
+    """The municipalities whose vote an item's decision takes: those present at the
+    meeting in session it is on, by name (None when it is on no meeting in session)."""
+    entry = item.current_entry()
+    if entry is None or entry.meeting.state != "in_session":
+        return None
+    present = quorum_of(entry.meeting).present
+    return list(Municipality.objects.filter(pk__in=present).order_by("name"))
 
 
-def parse_schedule(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"meeting"})
-    # Lock the meeting for the rest of the transition: two items scheduled on it at once
+def meetings_of_the_region(item: Any, actor: Any) -> QuerySet[Meeting]:
+    # Locked for the rest of the transition: two items scheduled on one meeting at once
     # must not take the same position, nor be placed while it is being convened.
-    meeting = p.instance(
-        data.get("meeting"),
+    return (
         Meeting.objects.filter(body__region=item.region_id)
         .select_related("body")
-        .select_for_update(of=("self",)),
-        required_reason=_("Choose the meeting to schedule the item on."),
-        unknown_reason=_("That meeting does not exist."),
+        .select_for_update(of=("self",))
     )
-    urgent = meeting.state != "planned" or timezone.now() > meeting.submission_deadline
-    return {"meeting": meeting, "urgent": urgent}
 
 
-def parse_decision(item: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    """Parse `{"text", "consensus": true}` or `{"text", "votes": [...]}`."""
-
-    data = p.only(raw, {"text", "consensus", "votes"})
-    reasons: list[str] = []
-    try:
-        decision_text = p.text(
-            data.get("text"), required_reason=_("Give the decision text."), field="text"
+def meetings_taking_items(item: Any, actor: Any) -> QuerySet[Meeting]:
+    """The meetings of the item's target cluster that still take items."""
+    return (
+        Meeting.objects.filter(
+            body=item.target_cluster_id,
+            state__in=["planned", "convened"],
+            starts_at__gte=timezone.now(),
         )
-    except GuardFailed as error:
-        reasons.extend(str(reason) for reason in error.reasons)
-        decision_text = ""
-    consensus = data.get("consensus")
-    votes_raw = data.get("votes")
-    votes: dict[int, str] = {}
-    if consensus not in (None, True, False):
-        reasons.append(_("consensus must be true or false."))
-    elif (consensus is True) == (votes_raw is not None):
-        reasons.append(_("Give either consensus: true or the votes, not both and not neither."))
-    elif votes_raw is not None:
-        entry = item.current_entry()
-        in_session = entry is not None and entry.meeting.state == "in_session"
-        present = quorum_of(entry.meeting).present if in_session else None
-        if not isinstance(votes_raw, list):
-            reasons.append(_("The votes must be a list."))
-        else:
-            for vote in votes_raw:
-                municipality = vote.get("municipality") if isinstance(vote, dict) else None
-                choice = vote.get("vote") if isinstance(vote, dict) else None
-                if isinstance(municipality, bool) or not isinstance(municipality, int | str):
-                    reasons.append(_("Each vote needs a municipality id."))
-                    continue
-                try:
-                    municipality_id = int(municipality)
-                except ValueError:
-                    reasons.append(_("Each vote needs a municipality id."))
-                    continue
-                if choice not in Vote.Choice.values:
-                    reasons.append(_("A vote is for, against or abstain."))
-                elif municipality_id in votes:
-                    reasons.append(_("A municipality can vote only once."))
-                else:
-                    votes[municipality_id] = choice
-            # Without a meeting in session the guard says why; no vote count to compare.
-            if not reasons and present is not None and set(votes) != set(present):
-                reasons.append(
-                    _("Give one vote for each municipality present, and only for those.")
-                )
-    if reasons:
-        raise GuardFailed(reasons)
-    return {"text": decision_text, "consensus": consensus is True, "votes": votes}
+        .select_related("body")
+        .order_by("starts_at")[:20]
+    )
+
+
+def meeting_shown(meeting: Meeting) -> str:
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "l j F Y H:i")
+    return f"{meeting.body.name} · {when}"
+
+
+def is_urgent(item: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """An item put on a meeting already convened, or after its deadline, is urgent."""
+    meeting = values["meeting"]
+    return {"urgent": meeting.state != "planned" or timezone.now() > meeting.submission_deadline}
+
+
+def next_bodies(item: Any, actor: Any) -> list[Body]:
+    """The bodies the deciding body forwards its decisions to."""
+    decision = getattr(item, "decision", None)
+    return list(decision.body.forwards_to.order_by("name")) if decision else []
+
+
+SCHEDULE = Declared(
+    params=(
+        Instance(
+            name="meeting",
+            label=gettext_lazy("Meeting"),
+            required=gettext_lazy("Choose the meeting to schedule the item on."),
+            accepted=meetings_of_the_region,
+            offered=meetings_taking_items,
+            shown=meeting_shown,
+            unknown=gettext_lazy("That meeting does not exist."),
+            empty=gettext_lazy("The target cluster has no meeting that takes items yet."),
+        ),
+    ),
+    derive=is_urgent,
+)
+DECIDE = Declared(
+    params=(
+        Text(
+            name="text",
+            label=gettext_lazy("Decision text"),
+            required=gettext_lazy("Give the decision text."),
+            default=lambda item: item.proposed_decision,
+        ),
+        Votes(
+            label=gettext_lazy("The vote of each municipality present"),
+            options=Vote.Choice,
+            voters=present_at_the_meeting,
+        ),
+    )
+)
+FORWARD = Declared(
+    params=(
+        Instance(
+            name="body",
+            label=gettext_lazy("Next body"),
+            required=gettext_lazy("Choose the body to forward the decision to."),
+            accepted=lambda item, actor: Body.objects.filter(region=item.region_id),
+            offered=next_bodies,
+            shown=lambda body: body.name,
+            unknown=gettext_lazy("That body does not exist."),
+        ),
+    )
+)
 
 
 # --- Effects ---------------------------------------------------------------------------
@@ -342,7 +356,7 @@ MACHINE = register(
             "send_back": Step(),
             "endorse": Step(guards=(has_proposed_decision,)),
             "schedule": Step(
-                params=parse_schedule,
+                params=SCHEDULE,
                 guards=(meeting_of_target_cluster, meeting_accepts_items, not_yet_on_that_meeting),
                 effect=place_on_agenda,
             ),
@@ -350,12 +364,12 @@ MACHINE = register(
             "unschedule": Step(internal=True, effect=close_entry("cancelled")),
             "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
             "approve": Step(
-                params=parse_decision,
+                params=DECIDE,
                 guards=(is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
             ),
             "reject": Step(
-                params=parse_decision,
+                params=DECIDE,
                 guards=(is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
             ),
@@ -366,7 +380,7 @@ MACHINE = register(
             "complete": Step(guards=(actions_finished,)),
             "withdraw": Step(guards=(meeting_not_in_session,), effect=close_entry("withdrawn")),
             "forward": Step(
-                params=parse_forward,
+                params=FORWARD,
                 guards=(approved_by_its_body, body_takes_it_further, not_yet_forwarded_there),
                 effect=forward_to_next_body,
             ),

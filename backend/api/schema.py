@@ -9,6 +9,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import serializers
 
+from workflows.declared import Declared
+from workflows.engine import machine_of_model
+from workflows.labels import transition_label
+
 
 class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """An error answer: why, in the reader's language."""
@@ -52,3 +56,50 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-un
         return build_bearer_security_scheme_object(  # type: ignore[no-any-return]
             header_name="Authorization", token_prefix="Token"
         )
+
+
+TRANSITIONS_PATH = "/transitions/{name}/"
+
+
+def transitions_per_operation(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Describe `POST …/{id}/transitions/<name>/` as one operation per transition, each
+    with the request body its step declares (`workflows.declared`), instead of one
+    operation whose `name` and body say nothing."""
+    # The endpoints name the key {pk}; the document, after its own hooks, {id}.
+    models = {
+        path.replace("{pk}", "{id}"): callback.cls.serializer_class.Meta.model
+        for path, _regex, _method, callback in generator.endpoints or []
+        if path.endswith(TRANSITIONS_PATH)
+    }
+    paths = result["paths"]
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for path in [p for p in paths if p.endswith(TRANSITIONS_PATH)]:
+        generic = paths.pop(path)["post"]
+        model = models[path]
+        for name, step in machine_of_model(model).steps.items():
+            if step.internal:
+                continue
+            component = f"{model.__name__}{name.title().replace('_', '')}Transition"
+            body = (step.params or Declared()).schema()
+            schemas[component] = {**body, "additionalProperties": False}
+            method = getattr(model, name)
+            operation = {
+                **generic,
+                "operationId": f"{generic['operationId'].removesuffix('_create')}_{name}",
+                "summary": f"{name}: {transition_label(name)}",
+                "description": (method.__doc__ or "").strip(),
+                "parameters": [p for p in generic["parameters"] if p.get("name") != "name"],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{component}"}
+                        }
+                    },
+                },
+            }
+            paths[path.replace("{name}", name)] = {"post": operation}
+    if not any("TransitionRequest" in str(operation) for operation in paths.values()):
+        schemas.pop("TransitionRequestRequest", None)
+    return result

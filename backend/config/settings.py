@@ -289,6 +289,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.api.schema.transitions_per_operation",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ItemStateEnum": "workflows.agenda_item.ItemState",
         "MeetingStateEnum": "workflows.meeting.MeetingState",

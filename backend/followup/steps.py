@@ -3,25 +3,23 @@ does. The charts are `workflows.action` and `workflows.ratification`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from workflows import params as p
 from workflows import predicates as can
-from workflows.errors import GuardFailed
+from workflows.declared import Choice, Date, Declared, Text
 from workflows.machine import Firing, Machine, Step, register
 from workflows.ratification import DecidingBody
 
-
-def parse_reason(obj: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    """`{"reason"}`: why an action is blocked, or why a municipality declined."""
-    data = p.only(raw, {"reason"})
-    return {
-        "reason": p.text(data.get("reason"), required_reason=_("Give a reason."), field="reason")
-    }
+REASON = Declared(
+    params=(
+        Text(name="reason", label=gettext_lazy("Reason"), required=gettext_lazy("Give a reason.")),
+    )
+)
+"""`{"reason"}`: why an action is blocked, or why a municipality declined."""
 
 
 # --- Actions --------------------------------------------------------------------------
@@ -47,7 +45,7 @@ ACTION_MACHINE = register(
         steps={
             "start": Step(),
             "complete": Step(),
-            "block": Step(params=parse_reason, effect=store_block_reason),
+            "block": Step(params=REASON, effect=store_block_reason),
             "resume": Step(effect=clear_block_reason),
             "cancel": Step(),
             "reopen": Step(),
@@ -59,30 +57,29 @@ ACTION_MACHINE = register(
 # --- Ratifications --------------------------------------------------------------------
 
 
-def parse_ratify(ratification: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
-    data = p.only(raw, {"date", "deciding_body", "reference"})
-    reasons: list[str] = []
-    values: dict[str, Any] = {}
-    for key, parse in (
-        ("date", lambda v: p.date(v, required_reason=_("Give the date of the decision."))),
-        (
-            "deciding_body",
-            lambda v: p.choice(v, DecidingBody, required_reason=_("Give the deciding body.")),
+RATIFY = Declared(
+    params=(
+        Date(
+            name="date",
+            label=gettext_lazy("Date of the decision"),
+            required=gettext_lazy("Give the date of the decision."),
+            not_after_today=True,
         ),
-        (
-            "reference",
-            lambda v: p.text(
-                v, required_reason=_("Give the reference."), max_length=200, field="reference"
-            ),
+        Choice(
+            name="deciding_body",
+            label=gettext_lazy("Deciding body"),
+            required=gettext_lazy("Give the deciding body."),
+            options=DecidingBody,
         ),
-    ):
-        try:
-            values[key] = parse(data.get(key))
-        except GuardFailed as error:
-            reasons.extend(str(reason) for reason in error.reasons)
-    if reasons:
-        raise GuardFailed(reasons)
-    return values
+        Text(
+            name="reference",
+            label=gettext_lazy("Reference"),
+            required=gettext_lazy("Give the reference."),
+            max_length=200,
+            multiline=False,
+        ),
+    )
+)
 
 
 def not_in_the_future(ratification: Any, params: dict[str, Any], actor: Any) -> str | None:
@@ -118,11 +115,11 @@ RATIFICATION_MACHINE = register(
         can_view=can.can_view_ratification,
         steps={
             "ratify": Step(
-                params=parse_ratify,
+                params=RATIFY,
                 guards=(not_in_the_future, not_before_the_decision),
                 effect=store_ratification,
             ),
-            "decline": Step(params=parse_reason, effect=store_reason),
+            "decline": Step(params=REASON, effect=store_reason),
             "waive": Step(),
         },
     ),

@@ -1,7 +1,9 @@
 """The transition forms of the pages: what each one asks, and the raw parameters it sends.
 
-The forms only collect; the workflow's own parameter parsers and guards judge what was sent,
-exactly as for the API, and their reasons are shown beside the form.
+Both come from the parameters each step declares (`workflows.declared`): the fields, their
+labels, limits and choices, and how a posted form becomes the request the parser reads.
+The forms only collect; the workflow's parser and guards judge what was sent, exactly as
+for the API, and their reasons are shown beside the form, which keeps what was typed.
 """
 
 from __future__ import annotations
@@ -13,16 +15,15 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from backend.agenda.models import AgendaItem, Vote
+from backend.agenda.models import AgendaItem
 from backend.agenda.selectors import items_visible_to
 from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import Meeting
-from backend.meetings.selectors import meetings_visible_to, present_municipalities
-from backend.organisations.models import Municipality
-from workflows.engine import available_transitions
+from backend.meetings.selectors import meetings_visible_to
+from workflows.declared import Param
+from workflows.engine import available_transitions, machine_of
 from workflows.labels import transition_label
-from workflows.ratification import DecidingBody
 
 # Transitions whose button needs a second look: they cannot be undone.
 FINAL = {"approve", "reject", "withdraw", "cancel", "approve_minutes", "waive", "decline"}
@@ -60,26 +61,53 @@ def kind_of(obj: Any) -> str:
     raise LookupError(type(obj).__name__)
 
 
-def schedule_choices(item: AgendaItem) -> list[Meeting]:
-    """The meetings of the item's target cluster that still take items."""
-    if item.target_cluster_id is None:
-        return []
-    return list(
-        Meeting.objects.filter(
-            body=item.target_cluster_id,
-            state__in=["planned", "convened"],
-            starts_at__gte=timezone.now(),
-        ).order_by("starts_at")[:20]
-    )
+@dataclass(frozen=True)
+class Field:
+    """One field of a transition form, as its declaration describes it."""
 
+    param: Param
+    id: str
+    value: Any
+    choices: list[tuple[str, str]]
+    voters: list[Any]
+    posted: Mapping[str, Any]
 
-def voters(item: AgendaItem) -> list[Municipality]:
-    """The municipalities present at the meeting the item is on, who vote on it."""
-    entry = item.current_entry()
-    if entry is None or entry.meeting.state != "in_session":
-        return []
-    present = present_municipalities(entry.meeting)
-    return list(Municipality.objects.filter(pk__in=present).order_by("name"))
+    @property
+    def vote_rows(self) -> list[tuple[Any, str]]:
+        """Each municipality present with the vote picked for it (when the form returns)."""
+        return [(m, str(self.posted.get(f"vote_{m.pk}", ""))) for m in self.voters]
+
+    @property
+    def name(self) -> str:
+        return self.param.name
+
+    @property
+    def label(self) -> str:
+        return str(self.param.label)
+
+    @property
+    def widget(self) -> str:
+        return self.param.widget
+
+    @property
+    def required(self) -> bool:
+        return self.param.required is not None
+
+    @property
+    def max_length(self) -> int | None:
+        return getattr(self.param, "max_length", None)
+
+    @property
+    def latest(self) -> str:
+        """The last day a date field offers (today, where a later one makes no sense)."""
+        if getattr(self.param, "not_after_today", False):
+            return timezone.localdate().isoformat()
+        return ""
+
+    @property
+    def empty(self) -> str:
+        """Why there is nothing to choose from, when there is nothing."""
+        return str(getattr(self.param, "empty", "")) if not self.choices else ""
 
 
 @dataclass
@@ -91,6 +119,7 @@ class TransitionForm:
     name: str
     values: Mapping[str, Any]
     errors: list[str]
+    actor: Any = None
 
     @property
     def label(self) -> str:
@@ -105,74 +134,45 @@ class TransitionForm:
         return f"{self.kind}-{self.obj.pk}-{self.name}"
 
     @property
-    def meetings(self) -> list[Meeting]:
-        return schedule_choices(self.obj) if self.name == "schedule" else []
-
-    @property
-    def voters(self) -> list[Municipality]:
-        return voters(self.obj) if self.name in ("approve", "reject") else []
-
-    @property
-    def vote_choices(self) -> list[tuple[str, str]]:
-        return [(value, str(label)) for value, label in Vote.Choice.choices]
-
-    @property
-    def next_bodies(self) -> list[Any]:
-        """The bodies the deciding body forwards its decisions to."""
-        decision = getattr(self.obj, "decision", None) if self.name == "forward" else None
-        return list(decision.body.forwards_to.order_by("name")) if decision else []
-
-    @property
-    def deciding_bodies(self) -> list[tuple[str, str]]:
-        if self.name != "ratify":
+    def fields(self) -> list[Field]:
+        """The fields of the transition's declared parameters, holding what was typed."""
+        step = machine_of(self.obj).steps.get(self.name)
+        if step is None or step.params is None:
             return []
-        return [(value, str(label)) for value, label in DecidingBody.choices]
+        return [
+            Field(
+                param=param,
+                id=f"{self.field_id}-{param.name}",
+                value=self.values.get(param.name, param.initial(self.obj)),
+                choices=param.choices(self.obj, self.actor),
+                voters=list(getattr(param, "voters", lambda obj: [])(self.obj) or []),
+                posted=self.values,
+            )
+            for param in step.params.params
+        ]
 
     @property
-    def default_text(self) -> str:
-        if self.name in ("approve", "reject"):
-            return str(self.values.get("text", getattr(self.obj, "proposed_decision", "")))
-        return ""
+    def comment(self) -> str:
+        return str(self.values.get("comment", ""))
 
     @property
-    def today(self) -> str:
-        return timezone.localdate().isoformat()
+    def by_vote(self) -> bool:
+        return self.values.get("mode") == "votes"
 
 
 def forms_for(obj: Any, user: Any) -> list[TransitionForm]:
     """The transition forms of the object that the person may fire now."""
     kind = kind_of(obj)
     return [
-        TransitionForm(kind=kind, obj=obj, name=name, values={}, errors=[])
+        TransitionForm(kind=kind, obj=obj, name=name, values={}, errors=[], actor=user)
         for name in available_transitions(obj, user)
     ]
 
 
-def raw_params(obj: Any, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a posted form into the parameters the transition's parser reads (a name the
-    object's machine does not know gets none; the workflow then answers 404)."""
-    if isinstance(obj, AgendaItem):
-        return item_params(obj, name, post)
-    if name in ("block", "decline"):
-        return {"reason": post.get("reason", "")}
-    if name == "ratify":
-        return {key: post.get(key, "") for key in ("date", "deciding_body", "reference")}
-    return {}
-
-
-def item_params(obj: AgendaItem, name: str, post: Mapping[str, Any]) -> dict[str, Any]:
-    if name == "schedule":
-        return {"meeting": post.get("meeting", "")}
-    if name in ("approve", "reject"):
-        raw: dict[str, Any] = {"text": post.get("text", "")}
-        if post.get("mode") == "votes":
-            raw["votes"] = [
-                {"municipality": municipality.pk, "vote": post.get(f"vote_{municipality.pk}", "")}
-                for municipality in voters(obj)
-            ]
-        else:
-            raw["consensus"] = True
-        return raw
-    if name == "forward":
-        return {"body": post.get("body", "")}
-    return {}
+def raw_params(obj: Any, name: str, post: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+    """Turn a posted form into the parameters the transition's declaration reads (a name
+    the object's machine does not know gets none; the workflow then answers 404)."""
+    step = machine_of(obj).steps.get(name)
+    if step is None or step.params is None:
+        return {}
+    return step.params.from_form(post, obj, actor)

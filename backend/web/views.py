@@ -430,7 +430,7 @@ def transition(request: HttpRequest, kind: str, pk: int, name: str) -> HttpRespo
             name,
             actor=request.user,
             comment=request.POST.get("comment", ""),
-            params=raw_params(obj, name, request.POST),
+            params=raw_params(obj, name, request.POST, request.user),
         )
     except NotVisible:
         raise Http404 from None
@@ -438,7 +438,12 @@ def transition(request: HttpRequest, kind: str, pk: int, name: str) -> HttpRespo
         reasons = reasons_of(error)
         if request.htmx:  # type: ignore[attr-defined]
             form = TransitionForm(
-                kind=kind, obj=obj, name=name, values=request.POST, errors=reasons
+                kind=kind,
+                obj=obj,
+                name=name,
+                values=request.POST,
+                errors=reasons,
+                actor=request.user,
             )
             return render(request, "web/_transition.html", {"t": form, "next": target})
         for reason in reasons:

@@ -1,0 +1,313 @@
+"""A transition's parameters, declared once on its step.
+
+Each declaration knows how to read its value from what a client sent (the parser, with the
+reasons a person reads), how the page asks for it (a field: its widget, label, limits and
+choices) and how the API describes it (its OpenAPI schema). The engine, the pages'
+transition forms and the schema all read the same declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from workflows import params as p
+from workflows.errors import GuardFailed
+
+Reason = str | Promise
+
+
+@dataclass(frozen=True, kw_only=True)
+class Param:
+    """One parameter: its name in the request, its label on the page, and, when it must be
+    given, the reason said when it is missing."""
+
+    name: str
+    label: Reason
+    required: Reason | None = None
+    help: Reason = ""
+    default: Callable[[Any], str] | None = None
+    """What the page's field holds before the person types, from the object."""
+
+    @property
+    def widget(self) -> str:
+        """How the page asks for it: text, textarea, date, select or votes."""
+        return "text"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The names this declaration reads from a request."""
+        return (self.name,)
+
+    def parse(self, data: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        """Return the clean value(s) by name, or raise GuardFailed with the reasons."""
+        return {self.name: self.clean(data.get(self.name), obj, actor)}
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, dict[str, Any]]:
+        """The OpenAPI properties this declaration adds to the request body."""
+        return {self.name: {**self.value_schema(), "description": str(self.label)}}
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+    def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
+        """The values a person may pick on the page (for a list of choices)."""
+        return []
+
+    def initial(self, obj: Any) -> str:
+        """What the field holds before the person types."""
+        return str(self.default(obj)) if self.default is not None else ""
+
+    def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        """Read this parameter from a posted page form, as the parser reads a request."""
+        return {self.name: post.get(self.name, "")} if self.name in post else {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Text(Param):
+    """A text, at most `max_length` characters; one line or several."""
+
+    max_length: int = 20000
+    multiline: bool = True
+
+    @property
+    def widget(self) -> str:
+        return "textarea" if self.multiline else "text"
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> str:
+        return p.text(
+            value,
+            required_reason=None if self.required is None else str(self.required),
+            max_length=self.max_length,
+            field=self.name,
+        )
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.max_length}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Date(Param):
+    """A day, written YYYY-MM-DD; `not_after_today` lets the page offer no later day."""
+
+    not_after_today: bool = False
+
+    @property
+    def widget(self) -> str:
+        return "date"
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> Any:
+        return p.date(value, required_reason=str(self.required or _("Give a date.")))
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice(Param):
+    """One of the values of a TextChoices enum."""
+
+    options: type[models.TextChoices]
+
+    @property
+    def widget(self) -> str:
+        return "select"
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> str:
+        return p.choice(value, self.options, required_reason=str(self.required or _("Choose one.")))
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.options.values)}
+
+    def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in self.options.choices]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Instance(Param):
+    """The id of a row that `accepted(obj, actor)` holds; the page offers `offered(obj,
+    actor)` (by default the same rows), each shown by `shown(row)`; `empty` says why there
+    is nothing to choose from."""
+
+    accepted: Callable[[Any, Any], models.QuerySet[Any]]
+    unknown: Reason
+    offered: Callable[[Any, Any], Iterable[Any]] | None = None
+    shown: Callable[[Any], str] = str
+    empty: Reason = ""
+
+    @property
+    def widget(self) -> str:
+        return "select"
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> Any:
+        return p.instance(
+            value,
+            self.accepted(obj, actor),
+            required_reason=str(self.required or _("Choose one.")),
+            unknown_reason=str(self.unknown),
+        )
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 1}
+
+    def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
+        rows = (self.offered or self.accepted)(obj, actor)
+        return [(str(row.pk), self.shown(row)) for row in rows]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Votes(Param):
+    """How a body decided: `{"consensus": true}`, or `{"votes": [{"municipality", "vote"}]}`
+    with one vote for each municipality `voters(obj)` names; an empty `voters` means no
+    count to compare (the guards say why the vote cannot be held)."""
+
+    name: str = "votes"
+    options: type[models.TextChoices]
+    voters: Callable[[Any], Sequence[Any] | None]
+
+    @property
+    def widget(self) -> str:
+        return "votes"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ("consensus", "votes")
+
+    def parse(self, data: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        reasons: list[str] = []
+        consensus = data.get("consensus")
+        votes_raw = data.get("votes")
+        votes: dict[int, str] = {}
+        if consensus not in (None, True, False):
+            reasons.append(_("consensus must be true or false."))
+        elif (consensus is True) == (votes_raw is not None):
+            reasons.append(_("Give either consensus: true or the votes, not both and not neither."))
+        elif votes_raw is not None:
+            if not isinstance(votes_raw, list):
+                reasons.append(_("The votes must be a list."))
+            else:
+                for vote in votes_raw:
+                    reason = self.add(vote, votes)
+                    if reason:
+                        reasons.append(reason)
+                present = self.voters(obj)
+                counted = present is not None and set(votes) != {m.pk for m in present}
+                if not reasons and counted:
+                    reasons.append(
+                        _("Give one vote for each municipality present, and only for those.")
+                    )
+        if reasons:
+            raise GuardFailed(reasons)
+        return {"consensus": consensus is True, "votes": votes}
+
+    def add(self, vote: Any, votes: dict[int, str]) -> str | None:
+        """Add one `{"municipality", "vote"}` to `votes`, or say what is wrong with it."""
+        municipality = vote.get("municipality") if isinstance(vote, dict) else None
+        choice = vote.get("vote") if isinstance(vote, dict) else None
+        if isinstance(municipality, bool) or not isinstance(municipality, int | str):
+            return _("Each vote needs a municipality id.")
+        try:
+            municipality_id = int(municipality)
+        except ValueError:
+            return _("Each vote needs a municipality id.")
+        if choice not in self.options.values:
+            return _("A vote is for, against or abstain.")
+        if municipality_id in votes:
+            return _("A municipality can vote only once.")
+        votes[municipality_id] = choice
+        return None
+
+    def schema(self) -> dict[str, dict[str, Any]]:
+        return {
+            "consensus": {
+                "type": "boolean",
+                "description": "true when the body decided by consensus (then no votes)",
+            },
+            "votes": {
+                "type": "array",
+                "description": str(self.label),
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "municipality": {"type": "integer"},
+                        "vote": {"type": "string", "enum": list(self.options.values)},
+                    },
+                    "required": ["municipality", "vote"],
+                },
+            },
+        }
+
+    def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in self.options.choices]
+
+    def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        if post.get("mode") != "votes":
+            return {"consensus": True}
+        return {
+            "votes": [
+                {"municipality": m.pk, "vote": post.get(f"vote_{m.pk}", "")}
+                for m in self.voters(obj) or []
+            ]
+        }
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The parameters of one transition, in the order the page asks for them."""
+
+    params: tuple[Param, ...] = ()
+    derive: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
+    """Values worked out from the clean ones (kept in the history with them)."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for param in self.params for key in param.keys)
+
+    def parse(self, obj: Any, raw: Mapping[str, Any], actor: Any) -> dict[str, Any]:
+        """Return the clean parameters, or raise GuardFailed with every reason at once."""
+        data = p.only(raw, self.keys)
+        values: dict[str, Any] = {}
+        reasons: list[str] = []
+        for param in self.params:
+            try:
+                values.update(param.parse(data, obj, actor))
+            except GuardFailed as error:
+                reasons.extend(str(reason) for reason in error.reasons)
+        if reasons:
+            raise GuardFailed(reasons)
+        if self.derive is not None:
+            values.update(self.derive(obj, values))
+        return values
+
+    def schema(self) -> dict[str, Any]:
+        """The OpenAPI request body of the transition (its parameters and a comment)."""
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for param in self.params:
+            properties.update(param.schema())
+            if param.required is not None and len(param.keys) == 1:
+                required.append(param.name)
+        properties["comment"] = {
+            "type": "string",
+            "maxLength": 20000,
+            "description": "An optional comment, kept in the history.",
+        }
+        body: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            body["required"] = required
+        return body
+
+    def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        """Read the parameters from a posted page form."""
+        raw: dict[str, Any] = {}
+        for param in self.params:
+            raw.update(param.from_form(post, obj, actor))
+        return raw
