@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.meetings.models import Meeting
@@ -221,26 +223,67 @@ def test_reading_a_notification_twice_keeps_the_first_read_time(
     )
 
 
-def test_more_than_a_batch_due_at_one_instant_are_taken_in_id_order(
+def gone(person: Person, n: int, **fields: object) -> Notification:
+    """A reminder about a meeting that no longer exists: taken, then dropped, never sent."""
+    return Notification(
+        recipient=person,
+        kind="invitation",
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=str(900_000 + n),
+        **({"due_at": START} | fields),
+    )
+
+
+def test_more_than_a_batch_are_taken_oldest_first_then_in_id_order(
     world: World, clock: time_machine.Coordinates
 ) -> None:
     people = [world.author, world.group_member, world.cluster_chair]
-    meetings = ContentType.objects.get_for_model(Meeting)
     Notification.objects.bulk_create(
-        Notification(
-            recipient=people[(n * 7) % 3],
-            kind="invitation",
-            content_type=meetings,
-            object_id=str(900_000 + n),  # a meeting that is gone: dropped, not sent
-            due_at=START,
-        )
-        for n in range(services.BATCH + 40)
+        gone(people[(n * 7) % 3], n) for n in range(services.BATCH + 40)
     )
-    ids = sorted(Notification.objects.values_list("pk", flat=True))
+    oldest = gone(world.author, -1, due_at=START - dt.timedelta(minutes=1))
+    oldest.save()  # the highest id, due a minute before the others
+    ids = sorted(Notification.objects.exclude(pk=oldest.pk).values_list("pk", flat=True))
     assert services.send_due() == 0
     taken = sorted(
         Notification.objects.filter(claimed_at__isnull=False).values_list("pk", flat=True)
     )
-    assert taken == ids[: services.BATCH]
+    assert taken == sorted([oldest.pk, *ids[: services.BATCH - 1]])
     services.send_due()
     assert not Notification.objects.filter(dropped_at__isnull=True).exists()
+
+
+def test_sent_reminders_never_crowd_due_ones_out_of_a_batch(
+    world: World, clock: time_machine.Coordinates
+) -> None:
+    long_ago = START - dt.timedelta(days=1)
+    Notification.objects.bulk_create(
+        gone(world.author, n, due_at=long_ago, claimed_at=long_ago, sent_at=long_ago)
+        for n in range(services.BATCH)
+    )
+    convened(world)
+    assert services.send_due() == 4
+
+
+def test_a_reminder_is_not_sent_before_it_is_due(
+    world: World, clock: time_machine.Coordinates
+) -> None:
+    convened(world)
+    Notification.objects.filter(kind="invitation").update(due_at=START + dt.timedelta(hours=1))
+    assert services.send_due() == 0
+    clock.shift(dt.timedelta(hours=1))
+    assert services.send_due() == 4
+    assert {m.subject for m in mail.outbox} == {"Midwest: uitnodiging"}
+
+
+def test_sending_loads_the_recipients_with_the_reminders_not_one_by_one(
+    world: World, clock: time_machine.Coordinates
+) -> None:
+    convened(world)
+    person = Person._meta.db_table
+    with CaptureQueriesContext(connection) as context:
+        assert services.send_due() == 4
+    one_by_one = [
+        q["sql"] for q in context.captured_queries if f'FROM "{person}" WHERE' in q["sql"]
+    ]
+    assert one_by_one == []
