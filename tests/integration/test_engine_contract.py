@@ -5,6 +5,7 @@ lies, and that no one, not even an administrator, fires an internal transition."
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -17,8 +18,9 @@ from backend.organisations.models import Body, Membership, Person
 from tests.conftest import World
 from workflows import engine
 from workflows import params as p
-from workflows.engine import fire, record_step
+from workflows.engine import fire, record_step, transition_committed
 from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, UnknownTransition
+from workflows.machine import Firing
 from workflows.stateful import content_save
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,20 @@ def test_an_empty_edit_is_no_change_and_keeps_the_version(world: World) -> None:
     item_update(item, actor=world.author, title="Nieuwe titel")
     item.refresh_from_db()
     assert (item.version, item.title) == (3, "Nieuwe titel")
+
+
+def test_an_edit_writes_the_fields_it_changes_and_leaves_the_other_columns_alone(
+    world: World,
+) -> None:
+    item = world.item()
+    AgendaItem.objects.filter(pk=item.pk).update(rationale="Changed meanwhile, elsewhere")
+    item_update(item, actor=world.author, title="Nieuwe titel")
+    item.refresh_from_db()
+    assert (item.version, item.title, item.rationale) == (
+        2,
+        "Nieuwe titel",
+        "Changed meanwhile, elsewhere",
+    )
 
 
 def test_an_edit_of_a_stale_version_is_refused(world: World) -> None:
@@ -89,6 +105,10 @@ def test_a_step_recorded_without_a_person_has_no_actor(world: World) -> None:
 
 @pytest.fixture
 def forwarded(world: World) -> SimpleNamespace:
+    return forwarded_item(world)
+
+
+def forwarded_item(world: World) -> SimpleNamespace:
     """An item approved by the cluster (two ratifications pending), forwarded by the
     coordinator to the daily board with a comment."""
     board = Body.objects.create(
@@ -138,6 +158,33 @@ def test_a_consequence_row_carries_the_cause_s_actor_and_no_comment_of_its_own(
             {},
             forwarded.forward,
         )
+
+
+def test_receivers_hear_of_a_consequence_with_its_cause_s_actor_and_no_parameters(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    heard: list[Firing] = []
+
+    def receiver(sender: type, firing: Firing, **kwargs: object) -> None:
+        heard.append(firing)
+
+    transition_committed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            forwarded = forwarded_item(world)
+    finally:
+        transition_committed.disconnect(receiver)
+    waived = [f for f in heard if f.name == "waive"]
+    assert len(waived) == 2
+    for firing in waived:
+        assert (firing.actor, firing.params, firing.comment, firing.source, firing.target) == (
+            world.coordinator,
+            {},
+            "",
+            "pending",
+            "not_required",
+        )
+        assert firing.log.cause == forwarded.forward
 
 
 def test_a_text_may_be_20000_characters_long_not_one_more() -> None:
