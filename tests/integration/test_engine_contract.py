@@ -18,9 +18,10 @@ from backend.organisations.models import Body, Membership, Person
 from tests.conftest import World
 from workflows import engine
 from workflows import params as p
+from workflows.agenda_item import MACHINE as ITEM_MACHINE
 from workflows.engine import fire, record_step, transition_committed
 from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, UnknownTransition
-from workflows.machine import Firing
+from workflows.machine import Firing, Step
 from workflows.stateful import content_save
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +236,24 @@ def test_no_one_not_even_an_administrator_may_fire_an_internal_transition(
     assert "unschedule" not in engine.available_transitions(item, admin)
     with pytest.raises(UnknownTransition):
         fire(item, "unschedule", actor=admin)
+
+
+def test_a_step_s_parameter_parser_and_guards_are_told_who_fires(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = world.item()
+    fire(item, "submit", actor=world.author)
+    fire(item, "start_preparation", actor=world.group_chair)
+    told: list[tuple[str, Any]] = []
+
+    def parse(obj: Any, raw: Any, actor: Any) -> dict[str, Any]:
+        told.append(("parser", actor))
+        return {"note": raw.get("note", "")}
+
+    def guard(obj: Any, params: dict[str, Any], actor: Any) -> None:
+        told.append(("guard", actor))
+
+    monkeypatch.setitem(ITEM_MACHINE.steps, "endorse", Step(params=parse, guards=(guard,)))
+    fire(item, "endorse", actor=world.group_chair, note="Klaar")
+    assert told == [("parser", world.group_chair), ("guard", world.group_chair)]
+    assert TransitionLog.objects.for_object(item).last().params == {"note": "Klaar"}
