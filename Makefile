@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint audit check diagrams messages bench bench-scale screenshots clean
+.PHONY: run test lint audit check diagrams messages bench bench-scale screenshots mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,16 @@ bench-scale: $(INSTALLED)
 		status=$$?; psql -h 127.0.0.1 -U postgres -c 'drop database midwest_bench_small' \
 		-c 'drop database midwest_bench_scale'; exit $$status
 
+## make mutate: mutation testing (mutmut) of workflows/ and backend/reminders/services.py
+## against the fast tests, then the kill rate per file (not part of make test; slow: narrow
+## it with MUTANTS='workflows.engine.*', the figures of a run are in docs/mutation.md)
+MUTANTS ?=
+MUTATE_JOBS ?= 2
+mutate: $(INSTALLED)
+	rm -rf mutants
+	MIDWEST_VAR_DIR=$(CURDIR)/var $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	$(BIN)/python -m tests.mutation.report
+
 ## make screenshots: the browser journey, saving its pictures to docs/screenshots/
 screenshots: $(INSTALLED)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py
@@ -90,4 +100,4 @@ messages: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l nl
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* var/static
+	rm -rf $(VENV) var/*.sqlite3* var/static mutants

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +20,21 @@ from backend.followup.models import Action
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
 from backend.organisations.models import Body, Membership, Municipality, Person, Region, Service
+from tests.settings import sqlite_test_database
 from workflows.engine import fire
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Name the SQLite test database after the process that creates it.
+
+    The name in tests/settings.py is fixed when the settings are imported; a worker
+    forked afterwards (mutation testing forks one per mutant) would share, and destroy,
+    its parent's file.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = sqlite_test_database()
 
 
 @dataclass

@@ -10,12 +10,20 @@ from backend.config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+
+def sqlite_test_database() -> str:
+    """Return the SQLite test database file of the process asking now.
+
+    A file, not memory: the concurrency tests run real threads against it. One file per
+    process, so two runs side by side never share (and corrupt) a database. Asked when
+    the test database is created (tests/conftest.py), not only here: a process forked
+    after this module was imported (a mutation-testing worker) gets a file of its own.
+    """
+    return str(VAR_DIR / f"test-midwest-{os.getpid()}.sqlite3")  # noqa: F405
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not memory: the concurrency tests run real threads against it. One file per
-    # test process, so two runs side by side never share (and corrupt) a database.
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(VAR_DIR / f"test-midwest-{os.getpid()}.sqlite3")  # noqa: F405
-    }
+    DATABASES["default"]["TEST"] = {"NAME": sqlite_test_database()}  # noqa: F405
 
 # Tests render pages without running collectstatic first.
 STORAGES = {

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import teardown_test_environment
+from pytest_django import DjangoDbBlocker
 
 from backend.config.settings import database_from_env
 
@@ -106,3 +108,44 @@ def test_production_defaults_are_safe() -> None:
     result = run_settings(SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "31536000"]
+
+
+@pytest.mark.django_db
+def test_the_sqlite_test_database_is_the_file_of_the_process_running_the_tests() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("only the SQLite test database is a file per process")
+    assert Path(connection.settings_dict["NAME"]).name == f"test-midwest-{os.getpid()}.sqlite3"
+
+
+def test_a_test_run_forked_after_the_settings_were_read_gets_a_database_of_its_own(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> None:
+    """As a mutation-testing worker is: forked from a process that imported the settings
+    and ran the tests, it runs them again and creates (and at the end destroys) a test
+    database."""
+    if connection.vendor != "sqlite":
+        pytest.skip("only the SQLite test database is a file per process")
+    ours = Path(settings.DATABASES["default"]["TEST"]["NAME"])
+    assert ours.exists()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            # as after the run the worker was forked from
+            teardown_test_environment()
+            django_db_blocker.unblock()
+            code = pytest.main(
+                [
+                    f"{__file__}::test_the_sqlite_test_database_is_the_file_of_the_process"
+                    "_running_the_tests",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                ]
+            )
+        finally:
+            os._exit(int(code))
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not Path(str(ours).replace(str(os.getpid()), str(pid))).exists()  # cleaned up
+    assert ours.exists()  # and ours is still there
