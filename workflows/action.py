@@ -3,26 +3,11 @@ reopen. What each transition takes and does is in `backend.followup.steps`."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
 from workflows import predicates as can
 from workflows.predicates import as_permission
-
-
-class ActionState(models.TextChoices):
-    OPEN = "open", gettext_lazy("open")
-    IN_PROGRESS = "in_progress", gettext_lazy("in progress")
-    BLOCKED = "blocked", gettext_lazy("blocked")
-    DONE = "done", gettext_lazy("done")
-    CANCELLED = "cancelled", gettext_lazy("cancelled")
-
-    @classmethod
-    def unfinished(cls) -> list[str]:
-        """Return the states in which an action still needs work."""
-        return [cls.OPEN, cls.IN_PROGRESS, cls.BLOCKED]
-
+from workflows.states import ActionState
 
 S = ActionState
 work = as_permission(can.can_work_on_action)

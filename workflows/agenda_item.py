@@ -8,30 +8,13 @@ What each transition takes, checks and does is in `backend.agenda.steps`.
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
 from workflows import predicates as can
 from workflows.predicates import as_permission
-
-
-class ItemState(models.TextChoices):
-    DRAFT = "draft", gettext_lazy("draft")
-    SUBMITTED = "submitted", gettext_lazy("submitted")
-    IN_PREPARATION = "in_preparation", gettext_lazy("in preparation")
-    PREPARED = "prepared", gettext_lazy("prepared")
-    SCHEDULED = "scheduled", gettext_lazy("scheduled")
-    APPROVED = "approved", gettext_lazy("approved")
-    REJECTED = "rejected", gettext_lazy("rejected")
-    IN_EXECUTION = "in_execution", gettext_lazy("in execution")
-    COMPLETED = "completed", gettext_lazy("completed")
-    WITHDRAWN = "withdrawn", gettext_lazy("withdrawn")
-
+from workflows.states import ItemState
 
 S = ItemState
-AFTER_APPROVAL = [S.APPROVED, S.IN_EXECUTION, S.COMPLETED]
-BEFORE_DECISION = [S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.PREPARED, S.SCHEDULED]
 
 
 class AgendaItemTransitions:
@@ -100,12 +83,17 @@ class AgendaItemTransitions:
         """Close an item whose actions are all finished."""
 
     @transition(
-        "state", BEFORE_DECISION, S.WITHDRAWN, permission=as_permission(can.can_withdraw_item)
+        "state",
+        list(S.before_decision()),
+        S.WITHDRAWN,
+        permission=as_permission(can.can_withdraw_item),
     )
     def withdraw(self) -> None:
         """Withdraw the item."""
 
-    @transition("state", AFTER_APPROVAL, None, permission=as_permission(can.can_forward_item))
+    @transition(
+        "state", list(S.after_approval()), None, permission=as_permission(can.can_forward_item)
+    )
     def forward(self) -> None:
         """Send the approved decision on to the next body that must take it further; the
         item keeps its state, a new item for that body starts where this one stopped."""

@@ -4,22 +4,11 @@ minutes_approved, or cancelled. What each transition checks and does is in
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
 from workflows import predicates as can
 from workflows.predicates import as_permission
-
-
-class MeetingState(models.TextChoices):
-    PLANNED = "planned", gettext_lazy("planned")
-    CONVENED = "convened", gettext_lazy("convened")
-    IN_SESSION = "in_session", gettext_lazy("in session")
-    CLOSED = "closed", gettext_lazy("closed")
-    MINUTES_APPROVED = "minutes_approved", gettext_lazy("minutes approved")
-    CANCELLED = "cancelled", gettext_lazy("cancelled")
-
+from workflows.states import MeetingState
 
 S = MeetingState
 

@@ -13,6 +13,7 @@ from typing import Any
 import rules
 
 from backend.organisations.models import Membership, Person
+from workflows.states import ItemState
 
 CHAIR = Membership.Role.CHAIR
 SECRETARY = Membership.Role.SECRETARY
@@ -125,7 +126,7 @@ def is_deciding_chair(user: Person, item: Any) -> bool:
     return roles_of(user).has_role(deciding_body_id(item), CHAIR)
 
 
-IN_THE_GROUP = ("draft", "submitted", "in_preparation")
+IN_THE_GROUP = ItemState.in_the_group()
 """States in which an item has not yet reached its target cluster."""
 
 
@@ -153,10 +154,10 @@ def is_confidential(user: Person, item: Any) -> bool:
 
 @rules.predicate
 def is_draft(user: Person, item: Any) -> bool:
-    return item.state == "draft"
+    return item.state == ItemState.DRAFT
 
 
-DECIDED = ("approved", "rejected", "in_execution", "completed", "withdrawn")
+DECIDED = ItemState.decided()
 """States after which an item's content is a record, not a draft."""
 
 

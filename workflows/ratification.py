@@ -3,30 +3,11 @@ each transition takes, checks and does is in `backend.followup.steps`."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils.translation import gettext_lazy
 from django_fsm import transition
 
 from workflows import predicates as can
 from workflows.predicates import as_permission
-
-
-class RatificationState(models.TextChoices):
-    PENDING = "pending", gettext_lazy("pending")
-    RATIFIED = "ratified", gettext_lazy("ratified")
-    DECLINED = "declined", gettext_lazy("declined")
-    NOT_REQUIRED = "not_required", gettext_lazy("not required")
-
-
-class DecidingBody(models.TextChoices):
-    GEMEENTERAAD = "gemeenteraad", gettext_lazy("municipal council")
-    COLLEGE = "college", gettext_lazy("college of mayor and aldermen")
-    VAST_BUREAU = "vast_bureau", gettext_lazy("permanent bureau")
-    RAAD_MAATSCHAPPELIJK_WELZIJN = (
-        "raad_maatschappelijk_welzijn",
-        gettext_lazy("council for social welfare"),
-    )
-
+from workflows.states import RatificationState
 
 S = RatificationState
 record = as_permission(can.can_record_ratification)

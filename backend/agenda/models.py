@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from backend.organisations.models import Body, Municipality
-from workflows.agenda_item import AgendaItemTransitions, ItemState
+from workflows.agenda_item import AgendaItemTransitions
 from workflows.stateful import StatefulModel
+from workflows.states import ItemState
 
 
 class AgendaItem(AgendaItemTransitions, StatefulModel):

@@ -20,11 +20,11 @@ from backend.meetings.selectors import quorum_of
 from backend.meetings.steps import quorum_missing
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
-from workflows.action import ActionState
 from workflows.agenda_item import S
 from workflows.declared import Declared, Instance, Text, Votes
 from workflows.engine import fire_as_consequence, record_step
 from workflows.machine import Firing, Machine, Step, register
+from workflows.states import ActionState, MeetingState, RatificationState
 
 # --- Guards: (item, params, actor) -> reason or None -------------------------------------
 
@@ -56,14 +56,14 @@ def meeting_of_target_cluster(item: Any, params: dict[str, Any], actor: Any) -> 
 def meeting_accepts_items(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     meeting = params["meeting"]
     if params["urgent"]:
-        if meeting.state not in ("planned", "convened"):
+        if meeting.state not in MeetingState.takes_items():
             return _("Items can only be added to a planned or convened meeting.")
         if not can.is_cluster_chair(actor, item) and not can.is_administrator(actor):
-            if meeting.state == "convened":
+            if meeting.state == MeetingState.CONVENED:
                 return _("Only a chair of the cluster can add an item to a convened meeting.")
             return _("The submission deadline of this meeting has passed.")
         return None
-    if meeting.state != "planned":
+    if meeting.state != MeetingState.PLANNED:
         return _("Items can only be added to a planned meeting.")
     return None
 
@@ -76,7 +76,7 @@ def not_yet_on_that_meeting(item: Any, params: dict[str, Any], actor: Any) -> st
 
 def meeting_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     entry = item.current_entry()
-    if entry is None or entry.meeting.state != "in_session":
+    if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
         return _("The meeting of this item is not in session.")
     return None
 
@@ -112,14 +112,14 @@ def actions_finished(item: Any, params: dict[str, Any], actor: Any) -> str | Non
 
 def meeting_not_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     entry = item.current_entry()
-    if entry is not None and entry.meeting.state == "in_session":
+    if entry is not None and entry.meeting.state == MeetingState.IN_SESSION:
         return _("An item cannot be withdrawn while its meeting is in session.")
     return None
 
 
 def approved_by_its_body(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     decision = getattr(item, "decision", None)
-    if decision is None or decision.outcome != "approved":
+    if decision is None or decision.outcome != Decision.Outcome.APPROVED:
         return _("Only an approved decision can be forwarded.")
     return None
 
@@ -155,7 +155,7 @@ def present_at_the_meeting(item: Any) -> list[Municipality] | None:
     """The municipalities whose vote an item's decision takes: those present at the
     meeting in session it is on, by name (None when it is on no meeting in session)."""
     entry = item.current_entry()
-    if entry is None or entry.meeting.state != "in_session":
+    if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
         return None
     present = quorum_of(entry.meeting).present
     return list(Municipality.objects.filter(pk__in=present).order_by("name"))
@@ -176,7 +176,7 @@ def meetings_taking_items(item: Any, actor: Any) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(
             body=item.target_cluster_id,
-            state__in=["planned", "convened"],
+            state__in=MeetingState.takes_items(),
             starts_at__gte=timezone.now(),
         )
         .select_related("body")
@@ -192,7 +192,10 @@ def meeting_shown(meeting: Meeting) -> str:
 def is_urgent(item: Any, values: dict[str, Any]) -> dict[str, Any]:
     """An item put on a meeting already convened, or after its deadline, is urgent."""
     meeting = values["meeting"]
-    return {"urgent": meeting.state != "planned" or timezone.now() > meeting.submission_deadline}
+    return {
+        "urgent": meeting.state != MeetingState.PLANNED
+        or timezone.now() > meeting.submission_deadline
+    }
 
 
 def next_bodies(item: Any, actor: Any) -> list[Body]:
@@ -265,7 +268,7 @@ def close_entry(outcome: str) -> Any:
     """Return an effect that records the outcome on the item's pending agenda entry."""
 
     def effect(firing: Firing) -> None:
-        firing.obj.entries.filter(outcome="pending").update(outcome=outcome)
+        firing.obj.entries.filter(outcome=AgendaEntry.Outcome.PENDING).update(outcome=outcome)
 
     effect.__name__ = f"close_entry_{outcome}"
     return effect
@@ -341,7 +344,7 @@ def forward_to_next_body(firing: Firing) -> None:
     # The municipalities ratify the decision furthest along the road: a pending
     # ratification of this decision is no longer required, the next body's decision will
     # ask anew (each waiver logged as a consequence of the forward step).
-    for ratification in decision.ratifications.filter(state="pending"):
+    for ratification in decision.ratifications.filter(state=RatificationState.PENDING):
         fire_as_consequence(ratification, "waive", cause=firing)
 
 
@@ -361,7 +364,7 @@ MACHINE = register(
                 effect=place_on_agenda,
             ),
             "postpone": Step(guards=(meeting_in_session,), effect=close_entry("postponed")),
-            "unschedule": Step(internal=True, effect=close_entry("cancelled")),
+            "unschedule": Step(internal=True, effect=close_entry(AgendaEntry.Outcome.CANCELLED)),
             "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
             "approve": Step(
                 params=DECIDE,
@@ -378,7 +381,9 @@ MACHINE = register(
             ),
             "start_execution": Step(guards=(has_actions,)),
             "complete": Step(guards=(actions_finished,)),
-            "withdraw": Step(guards=(meeting_not_in_session,), effect=close_entry("withdrawn")),
+            "withdraw": Step(
+                guards=(meeting_not_in_session,), effect=close_entry(AgendaEntry.Outcome.WITHDRAWN)
+            ),
             "forward": Step(
                 params=FORWARD,
                 guards=(approved_by_its_body, body_takes_it_further, not_yet_forwarded_there),

@@ -20,7 +20,7 @@ from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from backend.organisations.models import Body, Membership, Municipality
 from backend.reminders.models import Notification
-from workflows.action import ActionState
+from workflows.states import ActionState
 
 
 class IdField(forms.IntegerField):

@@ -26,7 +26,7 @@ from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
 from workflows.engine import available_transitions
 from workflows.params import unstorable_at, unstorable_reason
-from workflows.ratification import DecidingBody
+from workflows.states import DecidingBody
 
 MAX_TEXT = 20000
 

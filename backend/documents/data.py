@@ -27,8 +27,7 @@ from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.organisations.models import Membership, Municipality, Person
-from workflows.action import ActionState
-from workflows.ratification import RatificationState
+from workflows.states import ActionState, MeetingState, RatificationState
 
 INTERNAL = {"internal": True}
 """Metadata of a field the service needs and the template does not see."""
@@ -275,7 +274,7 @@ def _meeting_info(meeting: Meeting) -> MeetingInfo:
         f"{dutch_time(meeting.submission_deadline)}",
         chairs=names_list(person_name(m.person) for m in chairs),
         state=str(meeting.get_state_display()),
-        minutes_approved=meeting.state == "minutes_approved",
+        minutes_approved=meeting.state == MeetingState.MINUTES_APPROVED,
     )
 
 

@@ -27,16 +27,17 @@ from backend.organisations.models import Municipality
 from workflows import predicates as can
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import locked_state
+from workflows.states import MeetingState
 
 Kind = GeneratedDocument.Kind
 
 # Which meeting states each kind is made in. The agenda exists from the convocation on;
 # minutes only between closing and their approval, which freezes them.
 ALLOWED_STATES: dict[str, tuple[str, ...]] = {
-    Kind.AGENDA: ("planned", "convened", "in_session", "closed", "minutes_approved"),
-    Kind.MINUTES: ("closed",),
-    Kind.DECISION_LIST: ("closed", "minutes_approved"),
-    Kind.FOLLOWUP_REPORT: ("planned", "convened", "in_session", "closed", "minutes_approved"),
+    Kind.AGENDA: MeetingState.not_cancelled(),
+    Kind.MINUTES: (MeetingState.CLOSED,),
+    Kind.DECISION_LIST: MeetingState.held(),
+    Kind.FOLLOWUP_REPORT: MeetingState.not_cancelled(),
 }
 
 
@@ -60,9 +61,9 @@ def _refusal(meeting_state: str, kind: str) -> str | None:
     """Say why a document of this kind cannot be made in the meeting's state, if so."""
     if meeting_state in ALLOWED_STATES[kind]:
         return None
-    if meeting_state == "cancelled":
+    if meeting_state == MeetingState.CANCELLED:
         return _("A cancelled meeting gets no new documents.")
-    if kind == Kind.MINUTES and meeting_state == "minutes_approved":
+    if kind == Kind.MINUTES and meeting_state == MeetingState.MINUTES_APPROVED:
         return _("The minutes are approved and can no longer be regenerated.")
     if kind in (Kind.MINUTES, Kind.DECISION_LIST):
         return _("Minutes and decision lists are made once the meeting is closed.")
@@ -129,7 +130,7 @@ def document_generate(
         state = locked_state(meeting)
         if state is None:
             raise NotVisible()
-        final = approving and kind == Kind.MINUTES and state == "minutes_approved"
+        final = approving and kind == Kind.MINUTES and state == MeetingState.MINUTES_APPROVED
         reason = None if final else _refusal(state, kind)
         if reason:
             raise NotPossible(reason)

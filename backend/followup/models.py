@@ -13,13 +13,10 @@ from django_fsm import FSMField
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.organisations.models import Municipality, Service
-from workflows.action import ActionState, ActionTransitions
-from workflows.ratification import (
-    DecidingBody,
-    RatificationState,
-    RatificationTransitions,
-)
+from workflows.action import ActionTransitions
+from workflows.ratification import RatificationTransitions
 from workflows.stateful import StatefulModel
+from workflows.states import ActionState, DecidingBody, RatificationState
 
 
 class Action(ActionTransitions, StatefulModel):

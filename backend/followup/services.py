@@ -12,12 +12,12 @@ from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, ActionNote
 from backend.organisations.models import Person, Service
 from workflows import predicates as can
-from workflows.action import ActionState
 from workflows.engine import record_edit
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save
+from workflows.states import ActionState, ItemState
 
-FOLLOWED_UP = ("approved", "in_execution")
+FOLLOWED_UP = ItemState.followed_up()
 
 
 def _check_owner(item: AgendaItem, assignee: Person | None, service: Service | None) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from workflows import predicates as can
 from workflows.declared import Choice, Date, Declared, Text
 from workflows.machine import Firing, Machine, Step, register
-from workflows.ratification import DecidingBody
+from workflows.states import DecidingBody
 
 REASON = Declared(
     params=(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from backend.meetings.models import Meeting
+from workflows.states import MeetingState
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 DOMAIN = "midwest.invalid"
@@ -25,7 +26,7 @@ def _event(meeting: Meeting) -> Event:
     event.add("sequence", meeting.version)
     if meeting.location:
         event.add("location", meeting.location)
-    if meeting.state == "cancelled":
+    if meeting.state == MeetingState.CANCELLED:
         event.add("status", "CANCELLED")
     return event
 
@@ -46,6 +47,6 @@ def meeting_ics(meeting: Meeting) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Midwest//Besluitvorming//NL")
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if meeting.state == "cancelled" else "PUBLISH")
+    calendar.add("method", "CANCEL" if meeting.state == MeetingState.CANCELLED else "PUBLISH")
     calendar.add_component(_event(meeting))
     return calendar.to_ical()

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from backend.organisations.models import Body, Municipality
-from workflows.meeting import MeetingState, MeetingTransitions
+from workflows.meeting import MeetingTransitions
 from workflows.stateful import StatefulModel
+from workflows.states import MeetingState
 
 
 class Meeting(MeetingTransitions, StatefulModel):

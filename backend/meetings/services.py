@@ -17,6 +17,7 @@ from workflows import predicates as can
 from workflows.engine import record_edit, text_digest
 from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save, lock_unchanged, locked_state
+from workflows.states import MeetingState
 
 
 def meeting_plan(
@@ -56,7 +57,7 @@ def meeting_update(
         raise NotVisible()
     if not can.can_run_meeting(actor, meeting):
         raise NotPermitted()
-    if meeting.state != "planned":
+    if meeting.state != MeetingState.PLANNED:
         raise NotPossible(_("Only a planned meeting can be changed."))
     unknown = set(changes) - {"starts_at", "location", "submission_deadline"}
     if unknown:
@@ -84,7 +85,7 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
         raise NotPermitted()
     if status not in Attendance.Status.values:
         raise GuardFailed([_("The status is present, excused or absent.")])
-    if meeting.state not in ("planned", "convened", "in_session"):
+    if meeting.state not in MeetingState.attendance_open():
         raise NotPossible(_("Attendance can no longer be changed for this meeting."))
     membership = (
         Membership.objects.active(timezone.localdate(meeting.starts_at))
@@ -133,7 +134,7 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
         raise NotVisible()
     if not can.can_run_meeting(actor, meeting):
         raise NotPermitted()
-    if meeting.state != "planned":
+    if meeting.state != MeetingState.PLANNED:
         raise NotPossible(_("The agenda is frozen once the meeting is convened."))
     with transaction.atomic():
         lock_unchanged(meeting)
@@ -172,7 +173,7 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
     return meeting
 
 
-NOTE_STATES = ("in_session", "closed")
+NOTE_STATES = MeetingState.notes_open()
 
 
 def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntry:

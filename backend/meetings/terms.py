@@ -15,9 +15,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from backend.meetings.models import Meeting
+from workflows.states import MeetingState
 
-AGENDA_OPEN = ("planned",)
-DECISION_LIST_OPEN = ("convened", "in_session")
+AGENDA_OPEN = (MeetingState.PLANNED,)
+DECISION_LIST_OPEN = (MeetingState.CONVENED, MeetingState.IN_SESSION)
 
 
 def agenda_deadline(meeting: Meeting) -> dt.datetime | None:

@@ -21,6 +21,7 @@ from backend.audit.models import TransitionLog
 from backend.documents.data import is_confidential
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.organisations.models import Body, Membership, Region
+from workflows.states import MeetingState
 
 BESLUIT = "http://data.vlaanderen.be/ns/besluit#"
 CONTEXT: dict[str, Any] = {
@@ -46,9 +47,9 @@ TERM_START, TERM_YEARS = 2019, 6
 
 KINDS = ("agenda", "besluitenlijst", "notulen")
 PUBLISHED_FROM = {
-    "agenda": ("convened", "in_session", "closed", "minutes_approved"),
-    "besluitenlijst": ("closed", "minutes_approved"),
-    "notulen": ("minutes_approved",),
+    "agenda": MeetingState.agenda_published(),
+    "besluitenlijst": MeetingState.held(),
+    "notulen": (MeetingState.MINUTES_APPROVED,),
 }
 DOCUMENT_LINK = {
     "agenda": "besluit__heeftAgenda",

@@ -23,7 +23,7 @@ from backend.meetings.terms import agenda_deadline, decision_list_deadline
 from backend.reminders import rules
 from backend.reminders.models import Notification
 from workflows import predicates as can
-from workflows.action import ActionState
+from workflows.states import ActionState, RatificationState
 
 Kind = Notification.Kind
 logger = logging.getLogger(__name__)
@@ -126,7 +126,9 @@ def digest_lines(region: Any) -> list[str]:
     open_actions = Action.objects.filter(
         item__intervision_group__region=region, state__in=ActionState.unfinished()
     ).count()
-    pending = Ratification.objects.filter(decision__body__region=region, state="pending").count()
+    pending = Ratification.objects.filter(
+        decision__body__region=region, state=RatificationState.PENDING
+    ).count()
     return [
         _("Open actions: %(n)d, of which overdue: %(late)d.")
         % {"n": open_actions, "late": overdue},

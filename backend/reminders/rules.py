@@ -24,8 +24,8 @@ from backend.meetings.models import Attendance, Meeting
 from backend.meetings.terms import open_terms, still_open
 from backend.organisations.models import Body, Membership, Person, Region
 from backend.reminders.models import Notification
-from workflows.action import ActionState
 from workflows.engine import can_view
+from workflows.states import ActionState, MeetingState, RatificationState
 
 Kind = Notification.Kind
 MORNING = dt.time(8, 0)
@@ -59,7 +59,9 @@ def members(body_ids: list[int], day: dt.date | None = None) -> dict[int, set[in
 
 def due_submission_deadlines(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
-        Meeting.objects.filter(state="planned", submission_deadline__gt=now, body__kind="cluster")
+        Meeting.objects.filter(
+            state=MeetingState.PLANNED, submission_deadline__gt=now, body__kind="cluster"
+        )
         .select_related("body__region")
         .prefetch_related("body__prepared_by")
     )
@@ -76,7 +78,7 @@ def due_submission_deadlines(now: dt.datetime) -> Iterator[Due]:
 
 def due_invitations(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
-        Meeting.objects.filter(state="convened", starts_at__gt=now).annotate(
+        Meeting.objects.filter(state=MeetingState.CONVENED, starts_at__gt=now).annotate(
             convened_at=TransitionLog.objects.last_at(Meeting, "convene")
         )
     )
@@ -90,7 +92,9 @@ def due_invitations(now: dt.datetime) -> Iterator[Due]:
 def due_meeting_reminders(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
         Meeting.objects.filter(
-            state="convened", starts_at__gt=now, starts_at__lte=now + dt.timedelta(days=1)
+            state=MeetingState.CONVENED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=1),
         )
     )
     body_members = members([m.body_id for m in meetings])
@@ -108,7 +112,7 @@ def due_meeting_reminders(now: dt.datetime) -> Iterator[Due]:
 
 def due_minutes(now: dt.datetime) -> Iterator[Due]:
     meetings = list(
-        Meeting.objects.filter(state="closed")
+        Meeting.objects.filter(state=MeetingState.CLOSED)
         .annotate(closed_at=TransitionLog.objects.last_at(Meeting, "close"))
         .filter(closed_at__gte=now - dt.timedelta(days=14))
     )
@@ -223,7 +227,7 @@ def coordinators_by_region() -> dict[int, list[int]]:
 def due_ratifications(now: dt.datetime) -> Iterator[Due]:
     pending = list(
         Ratification.objects.filter(
-            state="pending",
+            state=RatificationState.PENDING,
             decision__decided_at__lte=now - dt.timedelta(days=min_lead("ratification_after_days")),
         )
         .filter(not_yet(Kind.RATIFICATION_PENDING, Ratification))
@@ -353,24 +357,26 @@ def still_relevant(notification: Notification, now: dt.datetime) -> bool:
     kind = notification.kind
     if kind == Kind.SUBMISSION_DEADLINE:
         return (
-            obj.state == "planned"
+            obj.state == MeetingState.PLANNED
             and now < obj.submission_deadline
             and Membership.objects.active()
             .filter(person=person, body__prepares_for=obj.body_id)
             .exists()
         )
     if kind == Kind.INVITATION:
-        return obj.state in ("convened", "in_session") and is_member(person.pk, obj.body_id)
+        return obj.state in (MeetingState.CONVENED, MeetingState.IN_SESSION) and is_member(
+            person.pk, obj.body_id
+        )
     if kind == Kind.MEETING_REMINDER:
         excused = obj.attendances.filter(person=person, status="excused").exists()
         return (
-            obj.state == "convened"
+            obj.state == MeetingState.CONVENED
             and now < obj.starts_at
             and not excused
             and is_member(person.pk, obj.body_id)
         )
     if kind == Kind.MINUTES_READY:
-        return obj.state in ("closed", "minutes_approved") and is_member(person.pk, obj.body_id)
+        return obj.state in MeetingState.held() and is_member(person.pk, obj.body_id)
     if kind in (Kind.ACTION_DUE, Kind.ACTION_OVERDUE):
         owner = obj.assignee_id == person.pk or (
             obj.assignee_id is None and obj.service_id == person.service_id
@@ -380,7 +386,7 @@ def still_relevant(notification: Notification, now: dt.datetime) -> bool:
         return obj.state in ActionState.unfinished() and person.is_coordinator
     if kind == Kind.RATIFICATION_PENDING:
         return (
-            obj.state == "pending"
+            obj.state == RatificationState.PENDING
             and person.function == Person.Function.GENERAL_DIRECTOR
             and person.municipality_id == obj.municipality_id
         )

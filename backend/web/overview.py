@@ -29,10 +29,8 @@ from backend.followup.selectors import actions_visible_to, ratification_matrix
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.terms import open_terms
-from workflows.action import ActionState
-from workflows.agenda_item import ItemState
 from workflows.predicates import IN_THE_GROUP
-from workflows.ratification import RatificationState
+from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
 OPEN_STATES = [
     state
@@ -62,7 +60,7 @@ def open_items(user: Any) -> QuerySet[AgendaItem]:
     submission_deadline = (
         Meeting.objects.filter(
             body=OuterRef("target_cluster"),
-            state="planned",
+            state=MeetingState.PLANNED,
             submission_deadline__gte=timezone.now(),
         )
         .order_by("submission_deadline")
@@ -178,7 +176,7 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
         cells = []
         for municipality in matrix.municipalities:
             state = row["cells"][str(municipality.pk)]
-            if state == "pending":
+            if state == RatificationState.PENDING:
                 pending[municipality.pk] += 1
             cells.append((municipality, state, labels.get(state, "")))
         item = items.get(row["decision"])

@@ -54,14 +54,13 @@ from backend.web.overview import (
 )
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
-from workflows.action import ActionState
-from workflows.agenda_item import ItemState
 from workflows.diagrams import MACHINES, mermaid, transitions_of
 from workflows.engine import fire
 from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
 from workflows.labels import transition_label
+from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
-CLOSED_ITEM_STATES = ("completed", "withdrawn", "rejected")
+CLOSED_ITEM_STATES = ItemState.finished()
 # Steps that are open almost all the time are a way out, not work that waits.
 NOT_WORK = {"withdraw", "cancel"}
 
@@ -155,7 +154,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     ratifications = (
         ratifications_visible_to(user)
-        .filter(state="pending", municipality=user.municipality_id)
+        .filter(state=RatificationState.PENDING, municipality=user.municipality_id)
         .select_related("decision__item", "municipality")
         .order_by("decision__decided_at")[:50]
         if user.municipality_id
@@ -508,13 +507,15 @@ def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
 def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     user = request.user
     entries = list(entries_visible_to(user, meeting))
-    in_session = meeting.state == "in_session"
+    in_session = meeting.state == MeetingState.IN_SESSION
     return {
         "meeting": meeting,
         "entries": [
             (
                 entry,
-                forms_for(entry.item, user) if in_session and entry.outcome == "pending" else [],
+                forms_for(entry.item, user)
+                if in_session and entry.outcome == AgendaEntry.Outcome.PENDING
+                else [],
             )
             for entry in entries
         ],
@@ -523,8 +524,8 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "statuses": Attendance.Status.choices,
         "quorum": quorum_of(meeting),
         "may_record": can.can_run_meeting(user, meeting)
-        and meeting.state in ("convened", "in_session"),
-        "may_arrange": can.can_run_meeting(user, meeting) and meeting.state == "planned",
+        and meeting.state in (MeetingState.CONVENED, MeetingState.IN_SESSION),
+        "may_arrange": can.can_run_meeting(user, meeting) and meeting.state == MeetingState.PLANNED,
         "documents": documents_visible_to(user)
         .filter(meeting=meeting)
         .order_by("kind", "-version"),

@@ -493,7 +493,7 @@ def action_reads(now: dt.datetime) -> dict[str, dict[str, int]]:
 
     from backend.followup.models import Action
     from backend.reminders import rules
-    from workflows.action import ActionState
+    from workflows.states import ActionState
 
     today = timezone.localdate(now)
     unfinished = Action.objects.filter(state__in=ActionState.unfinished())

@@ -9,9 +9,15 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from workflows.states import RatificationState
+
 register = template.Library()
 
-SYMBOLS = {"pending": "?", "ratified": "✓", "declined": "✗"}
+SYMBOLS: dict[str, str] = {
+    RatificationState.PENDING: "?",
+    RatificationState.RATIFIED: "✓",
+    RatificationState.DECLINED: "✗",
+}
 """What a cell shows; its link names the municipality and the state in words."""
 
 EMPTY = mark_safe('<td class="cell cell-none"></td>')
