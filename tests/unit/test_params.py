@@ -1,0 +1,47 @@
+"""Parsing a transition's parameters: an empty value is a missing one, and the refusals
+say exactly what was wrong."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import models
+from django.utils import translation
+
+from backend.organisations.models import Body
+from workflows import params as p
+from workflows.errors import GuardFailed
+
+
+class Colour(models.TextChoices):
+    RED = "red", "red"
+    GREEN = "green", "green"
+
+
+def reasons(call: object, *args: object, **kwargs: object) -> list[str]:
+    with translation.override("en"), pytest.raises(GuardFailed) as refused:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return [str(reason) for reason in refused.value.reasons]
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_an_empty_value_is_a_missing_one(empty: object) -> None:
+    assert reasons(p.choice, empty, Colour, required_reason="Pick one.") == ["Pick one."]
+    assert reasons(p.date, empty, required_reason="Give a date.") == ["Give a date."]
+    assert reasons(
+        p.instance,
+        empty,
+        Body.objects.all(),
+        required_reason="Choose a body.",
+        unknown_reason="No such body.",
+    ) == ["Choose a body."]
+
+
+def test_a_wrong_choice_is_quoted_to_50_characters_with_the_choices_on_offer() -> None:
+    assert reasons(p.choice, "x" * 60, Colour, required_reason="?") == [
+        f"{'x' * 50} is not one of: red, green."
+    ]
+    assert p.choice("green", Colour, required_reason="?") == "green"
+
+
+def test_a_date_that_is_not_iso_is_refused_with_the_format_to_use() -> None:
+    assert reasons(p.date, "7/12/2026", required_reason="?") == ["Give the date as YYYY-MM-DD."]
