@@ -3,6 +3,8 @@ say exactly what was wrong."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import models
 from django.utils import translation
@@ -45,3 +47,24 @@ def test_a_wrong_choice_is_quoted_to_50_characters_with_the_choices_on_offer() -
 
 def test_a_date_that_is_not_iso_is_refused_with_the_format_to_use() -> None:
     assert reasons(p.date, "7/12/2026", required_reason="?") == ["Give the date as YYYY-MM-DD."]
+
+
+def test_the_history_stores_objects_as_ids_and_dates_as_iso_at_any_depth() -> None:
+    at = dt.datetime(2026, 3, 3, 9, 30, tzinfo=dt.UTC)
+    assert p.as_json(
+        {
+            "body": Body(pk=7),
+            "on": dt.date(2026, 3, 3),
+            "votes": {3: "yes", "at": at, "bodies": [Body(pk=8), (dt.date(2026, 1, 2), None)]},
+            4: "four",
+        }
+    ) == {
+        "body": 7,
+        "on": "2026-03-03",
+        "votes": {
+            "3": "yes",
+            "at": "2026-03-03T09:30:00+00:00",
+            "bodies": [8, ["2026-01-02", None]],
+        },
+        "4": "four",
+    }
