@@ -68,3 +68,12 @@ def test_the_history_stores_objects_as_ids_and_dates_as_iso_at_any_depth() -> No
         },
         "4": "four",
     }
+
+
+def test_parameters_are_a_mapping_of_names_the_step_takes() -> None:
+    assert reasons(p.only, ["meeting"], {"meeting"}) == ["The parameters must be an object."]
+    assert reasons(p.only, {"b": 1, "a": 2, "meeting": 3}, {"meeting"}) == [
+        "Unknown parameter: a.",
+        "Unknown parameter: b.",
+    ]
+    assert p.only({"meeting": 3}, ["meeting"]) == {"meeting": 3}
