@@ -77,3 +77,23 @@ def test_parameters_are_a_mapping_of_names_the_step_takes() -> None:
         "Unknown parameter: b.",
     ]
     assert p.only({"meeting": 3}, ["meeting"]) == {"meeting": 3}
+
+
+def test_a_text_is_stripped_and_an_empty_one_is_missing_unless_it_may_be_empty() -> None:
+    assert p.text("  Dringend \n", required_reason=None) == "Dringend"
+    assert p.text("  Dringend \n", required_reason="Give a text.") == "Dringend"
+    for empty in (None, "", " \t\n"):
+        assert p.text(empty, required_reason=None) == ""
+        assert reasons(p.text, empty, required_reason="Give a text.") == ["Give a text."]
+
+
+def test_a_text_must_be_a_storable_string() -> None:
+    assert reasons(p.text, 5, required_reason=None) == ["A text was expected."]
+    assert reasons(p.text, ["a"], required_reason="?") == ["A text was expected."]
+    assert reasons(p.text, "a\x00b", required_reason="?") == [
+        "The text contains a character that cannot be stored."
+    ]
+    assert reasons(p.text, "abcd", required_reason="?", max_length=3) == [
+        "The text is too long (at most 3 characters)."
+    ]
+    assert p.text("abc", required_reason="?", max_length=3) == "abc"
