@@ -262,3 +262,9 @@ def test_a_step_s_parameter_parser_and_guards_are_told_who_fires(
     fire(item, "endorse", actor=world.group_chair, note="Klaar")
     assert told == [("parser", world.group_chair), ("guard", world.group_chair)]
     assert TransitionLog.objects.for_object(item).last().params == {"note": "Klaar"}
+
+
+def test_a_parameter_may_name_an_object_by_the_object_itself_or_its_id(world: World) -> None:
+    bodies = Body.objects.filter(region=world.region)
+    for value in (world.cluster, world.cluster.pk, str(world.cluster.pk)):
+        assert p.instance(value, bodies, required_reason="?", unknown_reason="!") == world.cluster

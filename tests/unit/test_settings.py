@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,8 +119,9 @@ def test_the_sqlite_test_database_is_the_file_of_the_process_running_the_tests()
     assert Path(connection.settings_dict["NAME"]).name == f"test-midwest-{os.getpid()}.sqlite3"
 
 
+@pytest.mark.django_db(transaction=True)  # the forked run must not start inside our transaction
 def test_a_test_run_forked_after_the_settings_were_read_gets_a_database_of_its_own(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+    django_db_blocker: DjangoDbBlocker,
 ) -> None:
     """As a mutation-testing worker is: forked from a process that imported the settings
     and ran the tests, it runs them again and creates (and at the end destroys) a test
@@ -145,7 +148,14 @@ def test_a_test_run_forked_after_the_settings_were_read_gets_a_database_of_its_o
             )
         finally:
             os._exit(int(code))
-    _, status = os.waitpid(pid, 0)
+    deadline = time.monotonic() + 120
+    while (ended := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    status = ended[1]
+    if ended[0] == 0:  # still running: a fork can hang on a lock another thread held
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked test run did not finish within 120 s")
     assert os.waitstatus_to_exitcode(status) == 0
     assert not Path(str(ours).replace(str(os.getpid()), str(pid))).exists()  # cleaned up
     assert ours.exists()  # and ours is still there
