@@ -91,7 +91,10 @@ def test_a_text_must_be_a_storable_string() -> None:
     assert reasons(p.text, 5, required_reason=None) == ["A text was expected."]
     assert reasons(p.text, ["a"], required_reason="?") == ["A text was expected."]
     assert reasons(p.text, "a\x00b", required_reason="?") == [
-        "The text contains a character that cannot be stored."
+        "text contains a character that cannot be stored (at position 2)."
+    ]
+    assert reasons(p.text, "ab\ud800", required_reason="?", field="reason") == [
+        "reason contains a character that cannot be stored (at position 3)."
     ]
     assert reasons(p.text, "abcd", required_reason="?", max_length=3) == [
         "The text is too long (at most 3 characters)."
