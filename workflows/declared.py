@@ -30,7 +30,6 @@ class Param:
     name: str
     label: Reason
     required: Reason | None = None
-    help: Reason = ""
     default: Callable[[Any], str] | None = None
     """What the page's field holds before the person types, from the object."""
 
@@ -60,6 +59,10 @@ class Param:
 
     def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
         """The values a person may pick on the page (for a list of choices)."""
+        return []
+
+    def present(self, obj: Any) -> list[Any]:
+        """Who votes, for a declaration of votes (nobody for any other)."""
         return []
 
     def initial(self, obj: Any) -> str:
@@ -248,13 +251,16 @@ class Votes(Param):
     def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
         return [(value, str(label)) for value, label in self.options.choices]
 
+    def present(self, obj: Any) -> list[Any]:
+        return list(self.voters(obj) or [])
+
     def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
         if post.get("mode") != "votes":
             return {"consensus": True}
         return {
             "votes": [
                 {"municipality": m.pk, "vote": post.get(f"vote_{m.pk}", "")}
-                for m in self.voters(obj) or []
+                for m in self.present(obj)
             ]
         }
 
@@ -297,7 +303,7 @@ class Declared:
                 required.append(param.name)
         properties["comment"] = {
             "type": "string",
-            "maxLength": 20000,
+            "maxLength": p.MAX_COMMENT,
             "description": "An optional comment, kept in the history.",
         }
         body: dict[str, Any] = {"type": "object", "properties": properties}

@@ -36,8 +36,6 @@ from workflows.machine import Firing, Machine, Step, registered
 from workflows.params import as_json, only
 from workflows.stateful import lock_unchanged
 
-MAX_COMMENT = 20000
-
 transition_committed = Signal()
 """Sent after a transition's transaction commits, with `sender` (the model) and `firing`."""
 
@@ -105,7 +103,7 @@ def fire(
     step = machine.steps.get(name)
     if step is None or step.internal:
         raise UnknownTransition()
-    comment = p.text(comment, required_reason=None, max_length=MAX_COMMENT, field="comment")
+    comment = p.text(comment, required_reason=None, max_length=p.MAX_COMMENT, field="comment")
     with _restoring(obj), transaction.atomic():
         lock_unchanged(obj)
         method = getattr(obj, name)

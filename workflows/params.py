@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 
 from workflows.errors import GuardFailed
 
+MAX_COMMENT = 20000
+"""The longest comment a transition takes (every transition takes one)."""
+
 
 def only(raw: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     """Return the parameters as a dict, refusing names the transition does not take."""

@@ -100,6 +100,4 @@ def transitions_per_operation(
                 },
             }
             paths[path.replace("{name}", name)] = {"post": operation}
-    if not any("TransitionRequest" in str(operation) for operation in paths.values()):
-        schemas.pop("TransitionRequestRequest", None)
     return result

@@ -351,15 +351,6 @@ class HistorySerializer(serializers.ModelSerializer[TransitionLog]):
         return {"id": log.actor.pk, "username": log.actor.username}
 
 
-class TransitionRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """The parameters of a transition (e.g. `meeting` for schedule) and an optional comment."""
-
-    comment = TextField(required=False, allow_blank=True, max_length=MAX_TEXT)
-
-    class Meta:
-        ref_name = "TransitionRequest"
-
-
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = TextField(max_length=150)
     password = TextField(max_length=4096, trim_whitespace=False)

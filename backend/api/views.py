@@ -158,7 +158,7 @@ class StatefulViewSetMixin:
         self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
         return obj
 
-    @extend_schema(request=s.TransitionRequestSerializer, summary="Fire a transition")
+    @extend_schema(request=None, summary="Fire a transition")
     @action(
         detail=True,
         methods=["post"],

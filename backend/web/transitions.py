@@ -21,6 +21,7 @@ from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import meetings_visible_to
+from workflows import params as p
 from workflows.declared import Param
 from workflows.engine import available_transitions, machine_of
 from workflows.labels import transition_label
@@ -145,11 +146,15 @@ class TransitionForm:
                 id=f"{self.field_id}-{param.name}",
                 value=self.values.get(param.name, param.initial(self.obj)),
                 choices=param.choices(self.obj, self.actor),
-                voters=list(getattr(param, "voters", lambda obj: [])(self.obj) or []),
+                voters=param.present(self.obj),
                 posted=self.values,
             )
             for param in step.params.params
         ]
+
+    @property
+    def comment_limit(self) -> int:
+        return p.MAX_COMMENT
 
     @property
     def comment(self) -> str:
