@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from workflows import params as p
-from workflows.errors import GuardFailed
+from workflows.errors import FieldReason, GuardFailed
 
 Reason = str | Promise
 
@@ -197,11 +197,12 @@ class Votes(Param):
             if not isinstance(votes_raw, list):
                 reasons.append(_("The votes must be a list."))
             else:
+                present = self.voters(obj)
+                names = {m.pk: m.name for m in present or ()}
                 for vote in votes_raw:
-                    reason = self.add(vote, votes)
+                    reason = self.add(vote, votes, names)
                     if reason:
                         reasons.append(reason)
-                present = self.voters(obj)
                 counted = present is not None and set(votes) != {m.pk for m in present}
                 if not reasons and counted:
                     reasons.append(
@@ -211,8 +212,9 @@ class Votes(Param):
             raise GuardFailed(reasons)
         return {"consensus": consensus is True, "votes": votes}
 
-    def add(self, vote: Any, votes: dict[int, str]) -> str | None:
-        """Add one `{"municipality", "vote"}` to `votes`, or say what is wrong with it."""
+    def add(self, vote: Any, votes: dict[int, str], names: Mapping[int, str]) -> str | None:
+        """Add one `{"municipality", "vote"}` to `votes`, or say what is wrong with it (by
+        the municipality's name, beside its field, when it is one of those present)."""
         municipality = vote.get("municipality") if isinstance(vote, dict) else None
         choice = vote.get("vote") if isinstance(vote, dict) else None
         if isinstance(municipality, bool) or not isinstance(municipality, int | str):
@@ -222,6 +224,12 @@ class Votes(Param):
         except ValueError:
             return _("Each vote needs a municipality id.")
         if choice not in self.options.values:
+            if municipality_id in names:
+                return FieldReason(
+                    _("%(municipality)s: choose for, against or abstain.")
+                    % {"municipality": names[municipality_id]},
+                    f"vote_{municipality_id}",
+                )
             return _("A vote is for, against or abstain.")
         if municipality_id in votes:
             return _("A municipality can vote only once.")
@@ -286,7 +294,10 @@ class Declared:
             try:
                 values.update(param.parse(data, obj, actor))
             except GuardFailed as error:
-                reasons.extend(str(reason) for reason in error.reasons)
+                reasons.extend(
+                    reason if isinstance(reason, FieldReason) else FieldReason(reason, param.name)
+                    for reason in error.reasons
+                )
         if reasons:
             raise GuardFailed(reasons)
         if self.derive is not None:

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+class FieldReason(str):
+    """A reason that names the form field it is about, so a page can show it beside that
+    field and link to it from the error summary; anywhere else it reads as the sentence."""
+
+    field: str
+
+    def __new__(cls, text: str | Promise, field: str) -> FieldReason:
+        reason = super().__new__(cls, str(text))
+        reason.field = field
+        return reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FieldReason, (str(self), self.field))
 
 
 class TransitionError(Exception):

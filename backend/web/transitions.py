@@ -28,6 +28,8 @@ from workflows.labels import transition_label
 
 # Transitions whose button needs a second look: they cannot be undone.
 FINAL = {"approve", "reject", "withdraw", "cancel", "approve_minutes", "waive", "decline"}
+# Of those, the ones that end something rather than carry it on: shown as a danger.
+DANGER = {"reject", "withdraw", "cancel", "waive", "decline"}
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,21 @@ class Field:
     choices: list[tuple[str, str]]
     voters: list[Any]
     posted: Mapping[str, Any]
+    problems: Mapping[str, list[str]]
 
     @property
-    def vote_rows(self) -> list[tuple[Any, str]]:
-        """Each municipality present with the vote picked for it (when the form returns)."""
-        return [(m, str(self.posted.get(f"vote_{m.pk}", ""))) for m in self.voters]
+    def vote_rows(self) -> list[tuple[Any, str, list[str]]]:
+        """Each municipality present with the vote picked for it (when the form returns)
+        and what is wrong with it."""
+        return [
+            (m, str(self.posted.get(f"vote_{m.pk}", "")), self.problems.get(f"vote_{m.pk}", []))
+            for m in self.voters
+        ]
+
+    @property
+    def errors(self) -> list[str]:
+        """What is wrong with this field, shown beside it."""
+        return self.problems.get(self.name, [])
 
     @property
     def name(self) -> str:
@@ -131,6 +143,34 @@ class TransitionForm:
         return self.name in FINAL
 
     @property
+    def danger(self) -> bool:
+        return self.name in DANGER
+
+    @property
+    def problems(self) -> dict[str, list[str]]:
+        """The reasons that name a field, by the field's name in the form."""
+        found: dict[str, list[str]] = {}
+        for reason in self.errors:
+            field = getattr(reason, "field", None)
+            if field:
+                found.setdefault(field, []).append(str(reason))
+        return found
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """Every reason, with the id of the field it is about ("" for the form as a whole),
+        for the error summary at the top of the form."""
+        return [(str(reason), self.anchor(getattr(reason, "field", ""))) for reason in self.errors]
+
+    def anchor(self, field: str) -> str:
+        """The id of a field of this form, by its name in the form."""
+        if not field:
+            return ""
+        if field.startswith("vote_"):
+            return f"{self.field_id}-votes-{field.removeprefix('vote_')}"
+        return f"{self.field_id}-{field}"
+
+    @property
     def field_id(self) -> str:
         return f"{self.kind}-{self.obj.pk}-{self.name}"
 
@@ -148,6 +188,7 @@ class TransitionForm:
                 choices=param.choices(self.obj, self.actor),
                 voters=param.present(self.obj),
                 posted=self.values,
+                problems=self.problems,
             )
             for param in step.params.params
         ]

@@ -13,17 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.agenda.models import AgendaItem, Decision
+from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
 from backend.agenda.services import (
@@ -56,7 +56,13 @@ from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.diagrams import MACHINES, mermaid, transitions_of
 from workflows.engine import fire
-from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
+from workflows.errors import (
+    ConcurrentChange,
+    FieldReason,
+    GuardFailed,
+    NotVisible,
+    TransitionError,
+)
 from workflows.labels import transition_label
 from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
@@ -71,9 +77,10 @@ def person_of(request: HttpRequest) -> Person:
 
 
 def reasons_of(error: TransitionError) -> list[str]:
-    """The Dutch sentences that say why the workflow refused."""
+    """The Dutch sentences that say why the workflow refused (a sentence about one field
+    keeps its field, for the form to show it there)."""
     if isinstance(error, GuardFailed):
-        return [str(reason) for reason in error.reasons]
+        return [r if isinstance(r, FieldReason) else str(r) for r in error.reasons]
     return [str(error.message)]
 
 
@@ -504,15 +511,48 @@ def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
     return [(membership, recorded.get(membership.person_id, "")) for membership in members]
 
 
+def tallies(meeting: Meeting) -> dict[int, str]:
+    """Per item decided at this meeting, how it was decided: "by consensus" or the count of
+    the votes ("3 for · 1 against · 0 abstentions")."""
+    counts: dict[int, dict[str, int]] = {}
+    for item_id, vote, number in (
+        Vote.objects.filter(decision__meeting=meeting)
+        .values_list("decision__item", "vote")
+        .annotate(number=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(item_id, {})[vote] = number
+    found = {}
+    for item_id, consensus in Decision.objects.filter(meeting=meeting).values_list(
+        "item", "consensus"
+    ):
+        if consensus:
+            found[item_id] = _("by consensus")
+            continue
+        count = counts.get(item_id, {})
+        abstain = count.get(Vote.Choice.ABSTAIN, 0)
+        found[item_id] = " · ".join(
+            [
+                _("%(number)d for") % {"number": count.get(Vote.Choice.FOR, 0)},
+                _("%(number)d against") % {"number": count.get(Vote.Choice.AGAINST, 0)},
+                ngettext("%(number)d abstention", "%(number)d abstentions", abstain)
+                % {"number": abstain},
+            ]
+        )
+    return found
+
+
 def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     user = request.user
     entries = list(entries_visible_to(user, meeting))
     in_session = meeting.state == MeetingState.IN_SESSION
+    tally = tallies(meeting)
     return {
         "meeting": meeting,
         "entries": [
             (
                 entry,
+                tally.get(entry.item_id, ""),
                 forms_for(entry.item, user)
                 if in_session and entry.outcome == AgendaEntry.Outcome.PENDING
                 else [],

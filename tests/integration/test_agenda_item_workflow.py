@@ -341,7 +341,7 @@ def test_decision_numbers_follow_each_other_per_body_and_year(world: World) -> N
             "Each vote needs a municipality id.",
         ),
         (
-            {"text": "Ja.", "votes": [{"municipality": 1, "vote": "maybe"}]},
+            {"text": "Ja.", "votes": [{"municipality": 999_999, "vote": "maybe"}]},
             "A vote is for, against or abstain.",
         ),
         ({"text": 42, "consensus": True}, "A text was expected."),
@@ -352,6 +352,23 @@ def test_approve_refuses_wrong_decision_parameters(world: World, params: dict, r
     with pytest.raises(GuardFailed) as refused:
         fire(item, "approve", actor=world.cluster_chair, **params)
     assert _(reason) in refused.value.reasons
+    assert not Decision.objects.exists()
+
+
+def test_a_wrong_vote_of_a_municipality_present_names_it_beside_its_field(world: World) -> None:
+    item = item_in(world, "scheduled")
+    roeselare, tielt = world.municipalities[:2]
+    votes = [
+        {"municipality": roeselare.pk, "vote": "for"},
+        {"municipality": tielt.pk, "vote": ""},
+    ]
+    with pytest.raises(GuardFailed) as refused:
+        fire(item, "approve", actor=world.cluster_chair, text="Ja.", votes=votes)
+    [reason] = refused.value.reasons
+    assert reason == _("%(municipality)s: choose for, against or abstain.") % {
+        "municipality": "Tielt"
+    }
+    assert reason.field == f"vote_{tielt.pk}"
     assert not Decision.objects.exists()
 
 

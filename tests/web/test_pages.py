@@ -335,18 +335,58 @@ def test_the_chair_records_a_vote_per_municipality_from_the_meeting_page(world: 
     }
 
 
-def test_a_vote_left_open_is_refused_with_the_reason(world: World) -> None:
+def test_a_vote_left_open_is_refused_naming_the_municipality_and_keeping_the_rest(
+    world: World,
+) -> None:
     item = world.prepared_item()
     meeting = world.meeting_in_session(item)
-    roeselare = world.municipalities[0]
+    roeselare, tielt = world.municipalities[:2]
     answer = signed_in(world.cluster_chair).post(
         f"/overgang/item/{item.pk}/approve/",
         {"text": "Goed.", "mode": "votes", f"vote_{roeselare.pk}": "for"},
         HTTP_HX_REQUEST="true",
     )
-    assert "Een stem is voor (for), tegen (against) of onthouding (abstain)." in text(answer)
+    page = text(answer)
+    field = f"item-{item.pk}-approve-votes-{tielt.pk}"
+    # One line, naming the municipality, in the summary that links to its field; the same
+    # words beside the field; Roeselare's vote and the text are kept.
+    assert page.count("Tielt: kies voor, tegen of onthouding.") == 2
+    assert f'<a href="#{field}">Tielt: kies voor, tegen of onthouding.</a>' in page
+    assert f'id="{field}" name="vote_{tielt.pk}" aria-invalid="true"' in page
+    assert "Roeselare: kies" not in page and "(for)" not in page
+    assert 'value="for" selected' in page and ">Goed.</textarea>" in page
+    assert "data-error-summary" in page
     assert not Decision.objects.filter(item=item).exists()
     assert meeting.entries.get().outcome == "pending"
+
+
+def test_approving_is_not_shown_as_a_danger_but_rejecting_is(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting_in_session(item)
+    page = text(signed_in(world.cluster_chair).get(f"/vergaderingen/{meeting.pk}/"))
+    approve = page[page.index(f'id="slot-item-{item.pk}-approve"') :]
+    approve = approve[: approve.index("</form>")]
+    reject = page[page.index(f'id="slot-item-{item.pk}-reject"') :]
+    reject = reject[: reject.index("</form>")]
+    assert 'class="danger"' not in approve and 'class="danger"' in reject
+
+
+def test_the_meeting_page_shows_the_tally_of_a_vote(world: World) -> None:
+    item = world.prepared_item(title="Regionale woonwijzer")
+    meeting = world.meeting_in_session(item)
+    roeselare, tielt = world.municipalities[:2]
+    fire(
+        item,
+        "approve",
+        actor=world.cluster_chair,
+        text="Goed.",
+        votes=[
+            {"municipality": roeselare.pk, "vote": "for"},
+            {"municipality": tielt.pk, "vote": "abstain"},
+        ],
+    )
+    page = text(signed_in(world.cluster_member).get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Uitslag: 1 voor · 0 tegen · 1 onthouding" in page
 
 
 # --- Meetings --------------------------------------------------------------------------

@@ -7,3 +7,42 @@ document.addEventListener("change", function (event) {
     control.form.requestSubmit();
   }
 });
+
+// A refused form puts its error summary first: it takes the focus, so the person (and a
+// screen reader) hears what went wrong, and each line links to its field.
+function focusSummary() {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+}
+function showVoteFillers() {
+  document.querySelectorAll("[data-fill-votes]").forEach(function (button) {
+    button.hidden = false;
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  focusSummary();
+  showVoteFillers();
+});
+document.addEventListener("htmx:afterSettle", function () {
+  focusSummary();
+  showVoteFillers();
+});
+
+// "Everyone present for": fill every municipality's vote of the form with one choice, and
+// switch the form to a vote; the chair can still change a single municipality before sending.
+document.addEventListener("click", function (event) {
+  var button = event.target instanceof Element ? event.target.closest("[data-fill-votes]") : null;
+  if (!button) {
+    return;
+  }
+  var fieldset = button.closest("fieldset");
+  fieldset.querySelectorAll("select[name^='vote_']").forEach(function (select) {
+    select.value = button.getAttribute("data-fill-votes");
+  });
+  var byVote = fieldset.querySelector("input[name='mode'][value='votes']");
+  if (byVote) {
+    byVote.checked = true;
+  }
+});
