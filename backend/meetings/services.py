@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,19 @@ from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeti
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.engine import record_edit, text_digest
-from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save, lock_unchanged, locked_state
 from workflows.states import MeetingState
+
+
+def deadline_after_start() -> FieldReason:
+    return FieldReason(
+        _("The submission deadline must be before the meeting starts."), "submission_deadline"
+    )
+
+
+def starts_in_past() -> FieldReason:
+    return FieldReason(_("A meeting is planned in the future."), "starts_at")
 
 
 def meeting_plan(
@@ -36,9 +47,9 @@ def meeting_plan(
         raise NotPermitted()
     reasons = []
     if submission_deadline > starts_at:
-        reasons.append(_("The submission deadline must be before the meeting starts."))
+        reasons.append(deadline_after_start())
     if starts_at <= timezone.now():
-        reasons.append(_("A meeting is planned in the future."))
+        reasons.append(starts_in_past())
     if reasons:
         raise GuardFailed(reasons)
     return Meeting.objects.create(
@@ -66,9 +77,9 @@ def meeting_update(
     deadline = changes.get("submission_deadline", meeting.submission_deadline)
     reasons = []
     if deadline > starts_at:
-        reasons.append(_("The submission deadline must be before the meeting starts."))
+        reasons.append(deadline_after_start())
     if "starts_at" in changes and starts_at <= timezone.now():
-        reasons.append(_("A meeting is planned in the future."))
+        reasons.append(starts_in_past())
     if reasons:
         raise GuardFailed(reasons)
     with transaction.atomic():
@@ -208,3 +219,85 @@ def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntr
         )
     entry.note = note
     return entry
+
+
+# --- Planning ahead ----------------------------------------------------------------------
+
+
+def proposed_deadline(body: Body, starts_at: dt.datetime) -> dt.datetime:
+    """The submission deadline proposed for a meeting: the body's (or region's) number of
+    days before it, at the same time of day."""
+    return starts_at - dt.timedelta(days=body.lead_days("submission_deadline_days"))
+
+
+class Repeat(models.TextChoices):
+    """How a series of meetings repeats."""
+
+    WEEKLY = "weekly", _("every week")
+    FORTNIGHTLY = "fortnightly", _("every two weeks")
+    MONTHLY = "monthly", _("every month on the same weekday (e.g. every first Monday)")
+
+
+MAX_SERIES = 12
+
+
+def series_dates(first: dt.datetime, repeat: str, count: int) -> list[dt.datetime]:
+    """The start of each meeting of a series, the first one included. Monthly keeps the
+    weekday and its place in the month (the first Monday stays the first Monday; a fifth
+    one becomes the last one of a shorter month)."""
+    if repeat in (Repeat.WEEKLY, Repeat.FORTNIGHTLY):
+        step = dt.timedelta(weeks=1 if repeat == Repeat.WEEKLY else 2)
+        return [first + step * n for n in range(count)]
+    nth = (first.day - 1) // 7
+    starts = []
+    for n in range(count):
+        month_index = first.month - 1 + n
+        year, month = first.year + month_index // 12, month_index % 12 + 1
+        day_one = first.replace(year=year, month=month, day=1)
+        offset = (first.weekday() - day_one.weekday()) % 7
+        days_in_month = calendar.monthrange(year, month)[1]
+        day = 1 + offset + 7 * nth
+        while day > days_in_month:
+            day -= 7
+        starts.append(day_one.replace(day=day))
+    return starts
+
+
+def meeting_plan_series(
+    *,
+    body: Body,
+    starts_at: dt.datetime,
+    submission_deadline: dt.datetime,
+    repeat: str,
+    count: int,
+    location: str = "",
+    actor: Person,
+) -> list[Meeting]:
+    """Plan `count` meetings of a body that repeat (all or none): each one's submission
+    deadline lies as far before it as the first one's does."""
+    if repeat not in Repeat.values:
+        raise GuardFailed([FieldReason(_("Choose how the meetings repeat."), "repeat")])
+    if not 1 <= count <= MAX_SERIES:
+        raise GuardFailed(
+            [
+                FieldReason(
+                    _("A series has between 1 and %(most)d meetings.") % {"most": MAX_SERIES},
+                    "count",
+                )
+            ]
+        )
+    lead = starts_at - submission_deadline
+    # Local wall-clock time: a series at 19:00 stays at 19:00 across the change to summer time.
+    local = timezone.localtime(starts_at).replace(tzinfo=None)
+    zone = timezone.get_current_timezone()
+    with transaction.atomic():
+        return [
+            meeting_plan(
+                body=body,
+                starts_at=(start := timezone.make_aware(naive, zone)),
+                submission_deadline=start - lead,
+                location=location,
+                actor=actor,
+            )
+            for naive in series_dates(local, repeat, count)
+        ]

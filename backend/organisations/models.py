@@ -28,6 +28,9 @@ class Region(models.Model):
     ratification_after_days = models.PositiveSmallIntegerField(
         _("days a ratification may stay pending before a reminder"), default=30
     )
+    submission_deadline_days = models.PositiveSmallIntegerField(
+        _("days before a meeting its submission deadline falls"), default=10
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -232,6 +235,12 @@ class Body(models.Model):
         related_name="receives_from",
         verbose_name=_("forwards its decisions to"),
         help_text=_("The bodies that take this body's decisions further."),
+    )
+    submission_deadline_days = models.PositiveSmallIntegerField(
+        _("days before a meeting its submission deadline falls"),
+        null=True,
+        blank=True,
+        help_text=_("Proposed when a meeting is planned. Empty: the region's default."),
     )
     agenda_term_days = models.PositiveSmallIntegerField(
         _("days before the meeting its agenda must be public"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
@@ -21,6 +22,7 @@ from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import meetings_visible_to
+from backend.web.planning import bodies_planned_by
 from workflows import params as p
 from workflows.declared import Param
 from workflows.engine import available_transitions, machine_of
@@ -75,6 +77,8 @@ class Field:
     voters: list[Any]
     posted: Mapping[str, Any]
     problems: Mapping[str, list[str]]
+    obj: Any = None
+    actor: Any = None
 
     @property
     def vote_rows(self) -> list[tuple[Any, str, list[str]]]:
@@ -121,6 +125,18 @@ class Field:
     def empty(self) -> str:
         """Why there is nothing to choose from, when there is nothing."""
         return str(getattr(self.param, "empty", "")) if not self.choices else ""
+
+    @property
+    def plan_url(self) -> str:
+        """Where to plan a meeting, when a step asks for one and none can be chosen (for a
+        person who plans meetings of the body the object goes to)."""
+        accepted = getattr(self.param, "accepted", None)
+        if self.choices or accepted is None or accepted(self.obj, self.actor).model is not Meeting:
+            return ""
+        body = getattr(self.obj, "target_cluster_id", None)
+        if body is None or not bodies_planned_by(self.actor).filter(pk=body).exists():
+            return ""
+        return f"{reverse('web:meeting-new')}?body={body}"
 
 
 @dataclass
@@ -189,6 +205,8 @@ class TransitionForm:
                 voters=param.present(self.obj),
                 posted=self.values,
                 problems=self.problems,
+                obj=self.obj,
+                actor=self.actor,
             )
             for param in step.params.params
         ]

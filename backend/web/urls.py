@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import keys, signin, views
+from backend.web import keys, planning, signin, views
 
 app_name = "web"
 
@@ -38,7 +38,9 @@ urlpatterns = [
         name="excerpt",
     ),
     path("vergaderingen/", views.meeting_list, name="meetings"),
+    path("vergaderingen/nieuw/", planning.meeting_new, name="meeting-new"),
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("vergaderingen/<int:pk>/bewerken/", planning.meeting_edit, name="meeting-edit"),
     path("vergaderingen/<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),

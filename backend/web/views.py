@@ -52,6 +52,7 @@ from backend.web.overview import (
     publication_terms,
     where_items_are,
 )
+from backend.web.planning import may_plan
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.diagrams import MACHINES, mermaid, transitions_of
@@ -489,6 +490,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:20],
             "bodies": bodies,
             "body": body,
+            "may_plan": may_plan(person_of(request)),
         },
     )
 

@@ -46,3 +46,31 @@ document.addEventListener("click", function (event) {
     byVote.checked = true;
   }
 });
+
+// Planning a meeting: once its date is given, propose the submission deadline the body
+// usually keeps (the person may change it; left empty, the server proposes the same).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (!(field instanceof HTMLInputElement) || field.name !== "starts_at" || !field.form) {
+    return;
+  }
+  var deadline = field.form.elements.namedItem("submission_deadline");
+  var body = field.form.elements.namedItem("body");
+  if (!deadline || deadline.value || !field.value || !body) {
+    return;
+  }
+  var days = {};
+  (body.getAttribute("data-deadline-days") || "").split(",").forEach(function (pair) {
+    var parts = pair.split(":");
+    days[parts[0]] = parseInt(parts[1], 10);
+  });
+  var lead = days[body.value];
+  if (lead === undefined || isNaN(lead)) {
+    return;
+  }
+  var start = new Date(field.value);
+  start.setDate(start.getDate() - lead);
+  var pad = function (n) { return String(n).padStart(2, "0"); };
+  deadline.value = start.getFullYear() + "-" + pad(start.getMonth() + 1) + "-" + pad(start.getDate()) +
+    "T" + pad(start.getHours()) + ":" + pad(start.getMinutes());
+});
