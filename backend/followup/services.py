@@ -13,7 +13,7 @@ from backend.followup.models import Action, ActionNote
 from backend.organisations.models import Person, Service
 from workflows import predicates as can
 from workflows.engine import record_edit
-from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
+from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.stateful import content_save
 from workflows.states import ActionState, ItemState
 
@@ -26,16 +26,19 @@ def _check_owner(item: AgendaItem, assignee: Person | None, service: Service | N
     region_id = item.region_id
     reasons = []
     if assignee is None and service is None:
-        reasons.append(_("An action needs an assignee or a service."))
+        reasons.append(FieldReason(_("An action needs an assignee or a service."), "assignee"))
     if assignee is not None and assignee.region_id != region_id:
-        reasons.append(_("Choose an assignee of your region."))
+        reasons.append(FieldReason(_("Choose an assignee of your region."), "assignee"))
     elif assignee is not None and not can.can_view_item(assignee, item):
         reasons.append(
-            _("%(person)s may not see this confidential item; choose someone who may.")
-            % {"person": assignee.get_full_name() or assignee.username}
+            FieldReason(
+                _("%(person)s may not see this confidential item; choose someone who may.")
+                % {"person": assignee.get_full_name() or assignee.username},
+                "assignee",
+            )
         )
     if service is not None and service.region_id != region_id:
-        reasons.append(_("Choose a service of your region."))
+        reasons.append(FieldReason(_("Choose a service of your region."), "service"))
     elif service is not None:
         blind = [
             person.get_full_name() or person.username
@@ -46,11 +49,14 @@ def _check_owner(item: AgendaItem, assignee: Person | None, service: Service | N
         ]
         if blind:
             reasons.append(
-                _(
-                    "Not everyone of %(service)s may see this confidential item "
-                    "(%(people)s); assign it to a person who may."
+                FieldReason(
+                    _(
+                        "Not everyone of %(service)s may see this confidential item "
+                        "(%(people)s); assign it to a person who may."
+                    )
+                    % {"service": service.name, "people": ", ".join(blind)},
+                    "service",
                 )
-                % {"service": service.name, "people": ", ".join(blind)}
             )
     if reasons:
         raise GuardFailed(reasons)

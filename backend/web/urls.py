@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import keys, planning, signin, views
+from backend.web import followup, keys, planning, signin, views
 
 app_name = "web"
 
@@ -31,6 +31,8 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment-delete",
     ),
+    path("punten/<int:pk>/acties/nieuw/", followup.action_new, name="action-new"),
+    path("acties/<int:pk>/notities/", followup.action_note, name="action-note"),
     path("punten/<int:pk>/uittreksels.zip", views.excerpts_download, name="excerpts"),
     path(
         "punten/<int:pk>/uittreksels/<int:municipality>/",

@@ -44,6 +44,7 @@ from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
+from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
 from backend.web.overview import (
     OPEN_STATES,
@@ -296,13 +297,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": timeline(item),
             "decision": decision,
             "votes": decision.votes.select_related("municipality") if decision else [],
-            "actions": [
-                (action, forms_for(action, request.user))
-                for action in actions_visible_to(request.user)
-                .filter(item=item)
-                .select_related("assignee", "service")
-                .order_by("due_date", "id")
-            ],
+            "actions": action_rows(request, item),
+            "may_add_actions": may_add_actions(request.user, item),
             "ratifications": [
                 (ratification, forms_for(ratification, request.user))
                 for ratification in ratifications_visible_to(request.user)
