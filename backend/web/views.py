@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision
-from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
 from backend.agenda.services import (
     attachment_add,
@@ -33,11 +32,11 @@ from backend.agenda.services import (
     item_update,
     too_large_reason,
 )
-from backend.agenda.uploads import too_large
 from backend.audit.models import TransitionLog
-from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.documents.selectors import documents_visible_to
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
+from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
+from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
 from backend.meetings.services import agenda_arrange, attendance_record
