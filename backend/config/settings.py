@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.documents",
     "backend.reminders",
+    "backend.transitions",
     "backend.api",
     "backend.web",
     "backend.opendata",

@@ -21,10 +21,10 @@ from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import meetings_visible_to
+from backend.transitions.labels import transition_label
 from workflows import params as p
 from workflows.declared import Param
 from workflows.engine import available_transitions, machine_of
-from workflows.labels import transition_label
 
 # Transitions whose button needs a second look: they cannot be undone.
 FINAL = {"approve", "reject", "withdraw", "cancel", "approve_minutes", "waive", "decline"}

@@ -43,6 +43,8 @@ from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
+from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
+from backend.transitions.labels import transition_label
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
 from backend.web.overview import (
     OPEN_STATES,
@@ -53,10 +55,8 @@ from backend.web.overview import (
 )
 from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
 from workflows import predicates as can
-from workflows.diagrams import MACHINES, mermaid, transitions_of
 from workflows.engine import fire
 from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
-from workflows.labels import transition_label
 from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
 CLOSED_ITEM_STATES = ItemState.finished()

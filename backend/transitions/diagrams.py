@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import models
 
 MACHINES = ["agenda.AgendaItem", "meetings.Meeting", "followup.Action", "followup.Ratification"]
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- diagrams:start -->", "<!-- diagrams:end -->"
 
 
