@@ -9,7 +9,9 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-MACHINES = ["agenda.AgendaItem", "meetings.Meeting", "followup.Action", "followup.Ratification"]
+from backend.transitions.kinds import KINDS
+
+MACHINES = [kind.model._meta.label for kind in KINDS.values()]
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- diagrams:start -->", "<!-- diagrams:end -->"
 

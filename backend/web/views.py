@@ -44,6 +44,7 @@ from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
 from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
+from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
 from backend.web.overview import (
@@ -53,7 +54,7 @@ from backend.web.overview import (
     publication_terms,
     where_items_are,
 )
-from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
+from backend.web.transitions import TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.engine import fire
 from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
@@ -399,16 +400,6 @@ def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpRe
 
 
 # --- Transitions ---------------------------------------------------------------------
-
-
-def page_of(obj: Any) -> str:
-    if isinstance(obj, Meeting):
-        return reverse("web:meeting", args=[obj.pk])
-    if isinstance(obj, AgendaItem):
-        return reverse("web:item", args=[obj.pk])
-    return reverse(
-        "web:item", args=[obj.item_id if hasattr(obj, "item_id") else obj.decision.item_id]
-    )
 
 
 @login_required
