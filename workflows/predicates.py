@@ -48,12 +48,6 @@ def roles_of(user: Any) -> Roles:
     return roles
 
 
-def forget_roles(user: Any) -> None:
-    """Drop the cached roles (after memberships changed)."""
-    if hasattr(user, "_midwest_roles"):
-        del user._midwest_roles
-
-
 # --- Region and global roles ------------------------------------------------------
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.organisations.admin import RegionScopedAdmin, ScopedChoices
-from workflows.admin import TransitionAdminMixin
+from backend.transitions.admin import TransitionAdminMixin
 
 
 @admin.register(AgendaItem)

@@ -9,9 +9,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import serializers
 
+from backend.transitions.labels import transition_label
 from workflows.declared import Declared
 from workflows.engine import machine_of_model
-from workflows.labels import transition_label
 
 
 class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]

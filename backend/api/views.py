@@ -29,7 +29,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.agenda.models import Attachment
-from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
 from backend.agenda.services import (
     attachment_add,
@@ -39,7 +38,6 @@ from backend.agenda.services import (
     item_update,
     too_large_reason,
 )
-from backend.agenda.uploads import too_large
 from backend.api import filters
 from backend.api import serializers as s
 from backend.api.authentication import ExpiringTokenAuthentication
@@ -50,13 +48,14 @@ from backend.audit.events import record
 from backend.audit.models import ApiToken, AuditEvent, TransitionLog
 from backend.audit.services import second_step_refused, sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
-from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.followup.selectors import (
     actions_visible_to,
     ratification_matrix,
     ratifications_visible_to,
 )
 from backend.followup.services import action_create, action_note_add, action_update
+from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
+from backend.http.uploads import too_large
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import AgendaEntry
 from backend.meetings.selectors import meetings_visible_to

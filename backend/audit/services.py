@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from backend.audit.models import LoginFailure
+
+if TYPE_CHECKING:
+    # Only named in annotations: the views hand their request over, the service answers none.
+    from django.http import HttpRequest
 
 
 class TooManyFailures(Exception):

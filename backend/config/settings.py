@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.documents",
     "backend.reminders",
+    "backend.transitions",
     "backend.api",
     "backend.web",
     "backend.opendata",
@@ -185,7 +186,7 @@ OPEN_DATA_BASE_URL = os.environ.get("OPEN_DATA_BASE_URL", "http://127.0.0.1:8000
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))
 FILE_UPLOAD_HANDLERS = [
-    "backend.agenda.uploads.BoundedUpload",
+    "backend.http.uploads.BoundedUpload",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from backend.meetings.views import calendar_feed
+from backend.http.calendar import calendar_feed
 
 handler400 = "backend.api.exceptions.bad_request"
 handler404 = "backend.api.exceptions.not_found"

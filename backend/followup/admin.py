@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from backend.followup.models import Action, Ratification
-from workflows.admin import TransitionAdminMixin
+from backend.transitions.admin import TransitionAdminMixin
 
 
 @admin.register(Action)

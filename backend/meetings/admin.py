@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.organisations.admin import RegionScopedAdmin, ScopedChoices
-from workflows.admin import TransitionAdminMixin
+from backend.transitions.admin import TransitionAdminMixin
 
 
 class AgendaEntryInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]

@@ -367,12 +367,3 @@ def _export(meeting: Meeting, kind: str) -> dict[str, Any]:
     if kind != "agenda":
         treatments(graph, sitting, points, minutes=kind == "notulen")
     return graph.document()
-
-
-def has_public_entries(meeting: Meeting, kind: str) -> bool:
-    """Whether the document would hold at least one public entry (a Zitting needs one)."""
-    outcomes = None if kind == "agenda" else HANDLED
-    return any(
-        not is_confidential(entry) and (outcomes is None or entry.outcome in outcomes)
-        for entry in meeting.entries.select_related("item")
-    )

@@ -12,58 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from backend.agenda.models import AgendaItem
-from backend.agenda.selectors import items_visible_to
-from backend.followup.models import Action, Ratification
-from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from backend.meetings.models import Meeting
-from backend.meetings.selectors import meetings_visible_to
+from backend.transitions.kinds import kind_of
+from backend.transitions.labels import transition_label
 from backend.web.planning import bodies_planned_by
 from workflows import params as p
 from workflows.declared import Param
 from workflows.engine import available_transitions, machine_of
-from workflows.labels import transition_label
 
 # Transitions whose button needs a second look: they cannot be undone.
 FINAL = {"approve", "reject", "withdraw", "cancel", "approve_minutes", "waive", "decline"}
 # Of those, the ones that end something rather than carry it on: shown as a danger.
 DANGER = {"reject", "withdraw", "cancel", "waive", "decline"}
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of stateful object the pages can act on."""
-
-    slug: str
-    model: type[Model]
-
-    def visible(self, user: Any) -> QuerySet[Any]:
-        return VISIBLE[self.slug](user)
-
-
-VISIBLE = {
-    "item": items_visible_to,
-    "meeting": meetings_visible_to,
-    "action": actions_visible_to,
-    "ratification": ratifications_visible_to,
-}
-KINDS = {
-    "item": Kind("item", AgendaItem),
-    "meeting": Kind("meeting", Meeting),
-    "action": Kind("action", Action),
-    "ratification": Kind("ratification", Ratification),
-}
-
-
-def kind_of(obj: Any) -> str:
-    for slug, kind in KINDS.items():
-        if isinstance(obj, kind.model):
-            return slug
-    raise LookupError(type(obj).__name__)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision, Vote
-from backend.agenda.responses import attachment_response
 from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
 from backend.agenda.services import (
     attachment_add,
@@ -33,17 +32,20 @@ from backend.agenda.services import (
     item_update,
     too_large_reason,
 )
-from backend.agenda.uploads import too_large
 from backend.audit.models import TransitionLog
-from backend.documents.responses import excerpt_response, excerpts_zip_response
 from backend.documents.selectors import documents_visible_to
 from backend.followup.selectors import actions_visible_to, ratifications_visible_to
+from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
+from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
 from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
+from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
+from backend.transitions.kinds import KINDS, page_of
+from backend.transitions.labels import transition_label
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
 from backend.web.overview import (
@@ -54,9 +56,8 @@ from backend.web.overview import (
     where_items_are,
 )
 from backend.web.planning import may_plan
-from backend.web.transitions import KINDS, TransitionForm, forms_for, raw_params
+from backend.web.transitions import TransitionForm, forms_for, raw_params
 from workflows import predicates as can
-from workflows.diagrams import MACHINES, mermaid, transitions_of
 from workflows.engine import fire
 from workflows.errors import (
     ConcurrentChange,
@@ -65,7 +66,6 @@ from workflows.errors import (
     NotVisible,
     TransitionError,
 )
-from workflows.labels import transition_label
 from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
 CLOSED_ITEM_STATES = ItemState.finished()
@@ -404,16 +404,6 @@ def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpRe
 
 
 # --- Transitions ---------------------------------------------------------------------
-
-
-def page_of(obj: Any) -> str:
-    if isinstance(obj, Meeting):
-        return reverse("web:meeting", args=[obj.pk])
-    if isinstance(obj, AgendaItem):
-        return reverse("web:item", args=[obj.pk])
-    return reverse(
-        "web:item", args=[obj.item_id if hasattr(obj, "item_id") else obj.decision.item_id]
-    )
 
 
 @login_required

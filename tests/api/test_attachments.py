@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from backend.agenda.models import AgendaItem, Attachment
-from backend.agenda.uploads import BoundedUpload, too_large
+from backend.http.uploads import BoundedUpload, too_large
 from tests.conftest import World
 from workflows.engine import fire
 

@@ -9,7 +9,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from backend.api.urls import router
-from backend.web.transitions import TransitionForm, kind_of, raw_params
+from backend.transitions.kinds import kind_of
+from backend.web.transitions import TransitionForm, raw_params
 from tests.conftest import World
 from workflows.engine import machine_of_model
 from workflows.errors import GuardFailed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backend.agenda.models import AgendaItem
-from workflows import diagrams
+from backend.transitions import diagrams
 
 
 def test_the_readme_holds_the_diagrams_the_code_draws() -> None:

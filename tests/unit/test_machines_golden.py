@@ -5,7 +5,7 @@ from __future__ import annotations
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
-from workflows.diagrams import transitions_of
+from backend.transitions.diagrams import transitions_of
 from workflows.engine import offered_from
 
 BEFORE_DECISION = ["draft", "submitted", "in_preparation", "prepared", "scheduled"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflows import diagrams
+from backend.transitions import diagrams
 
 
 class Command(BaseCommand):

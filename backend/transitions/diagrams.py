@@ -9,8 +9,10 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-MACHINES = ["agenda.AgendaItem", "meetings.Meeting", "followup.Action", "followup.Ratification"]
-README = Path(__file__).resolve().parent.parent / "README.md"
+from backend.transitions.kinds import KINDS
+
+MACHINES = [kind.model._meta.label for kind in KINDS.values()]
+README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- diagrams:start -->", "<!-- diagrams:end -->"
 
 

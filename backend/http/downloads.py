@@ -1,13 +1,28 @@
-"""The one way excerpts leave the server, for the API and the pages alike."""
+"""The one way files leave the server, for the API and the pages alike: attachments and
+decision excerpts, always as a download."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 
-from backend.agenda.models import Decision
+from backend.agenda.models import Attachment, Decision
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
 from backend.organisations.models import Municipality
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Send the file as a download (never shown inline) with the type read at upload."""
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:
