@@ -262,7 +262,7 @@ class EditRule:
 
     permitted: Check
     states: Collection[str] | None = None
-    wrong_state: Reason | Callable[[str], Reason] | None = None
+    wrong_state: Reason | Callable[[str], Reason | None] | None = None
     not_permitted: Reason | None = None
     visible: Check | None = None
 

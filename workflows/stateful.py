@@ -66,21 +66,6 @@ def lock_unchanged(obj: Any, expected_version: int | None = None) -> None:
         raise ConcurrentChange()
 
 
-def locked_state(obj: Any) -> str | None:
-    """Lock the object's row and return its state as stored now (None when it is gone).
-
-    For writes that depend on the state without changing it (a note, a new document
-    version): the lock orders them after any transition of the same object.
-    """
-    return (
-        type(obj)
-        ._default_manager.select_for_update()
-        .filter(pk=obj.pk)
-        .values_list("state", flat=True)
-        .first()
-    )
-
-
 def content_save(
     obj: Any,
     changes: dict[str, Any],
