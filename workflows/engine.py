@@ -7,19 +7,26 @@ the actor is permitted (NotPermitted, 403), the parameters and guards pass
 (GuardFailed with reasons, 400). Then, in one transaction with the row locked, it
 changes the state, writes the TransitionLog row and runs the transition's effect.
 Anything external hangs on `transition_committed`, sent only after commit.
+
+Edits that are not transitions (an item's content, its files, a meeting's agenda and
+attendance, an action's due date) come in through `edit(obj, rule, actor=...)`: the
+same checks in the same order, the row locked, and the history row of the edit.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from backend.audit.models import TransitionLog
@@ -32,9 +39,9 @@ from workflows.errors import (
     NotVisible,
     UnknownTransition,
 )
-from workflows.machine import Firing, Machine, Step, registered
+from workflows.machine import Firing, Machine, Reason, Step, registered
 from workflows.params import as_json, only
-from workflows.stateful import lock_unchanged
+from workflows.stateful import content_write, lock_unchanged, locked_row
 
 transition_committed = Signal()
 """Sent after a transition's transaction commits, with `sender` (the model) and `firing`."""
@@ -237,6 +244,123 @@ def _edited_value(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(as_json({"v": list(value)})["v"])
     return as_json({"v": value})["v"]
+
+
+Check = Callable[[Any, Any], bool]
+"""A predicate `(actor, obj)`, as the rules of `workflows.predicates` are."""
+
+
+@dataclass(frozen=True)
+class EditRule:
+    """Who may make one kind of edit that is not a transition, and in which states.
+
+    `permitted` and `visible` are `(actor, obj)` predicates, `visible` the machine's
+    unless given. `states` are the states the edit is possible in (any when None).
+    A refusal says `wrong_state` (a text, or a function of the state giving one) or
+    `not_permitted`, else the engine's general sentence.
+    """
+
+    permitted: Check
+    states: Collection[str] | None = None
+    wrong_state: Reason | Callable[[str], Reason | None] | None = None
+    not_permitted: Reason | None = None
+    visible: Check | None = None
+
+    def refuse_unseen(self, obj: Any, actor: Any) -> None:
+        """Raise NotVisible (404) unless the actor may see the object."""
+        visible = self.visible or machine_of(obj).can_view.test
+        if not visible(actor, obj):
+            raise NotVisible()
+
+    def refuse_now(self, obj: Any, actor: Any, state: str) -> None:
+        """Raise NotPossible (409) in a state the edit is not made in, then NotPermitted
+        (403) unless the actor is permitted."""
+        if self.states is not None and state not in self.states:
+            message = self.wrong_state
+            raise NotPossible(message(state) if callable(message) else message)
+        if not self.permitted(actor, obj):
+            raise NotPermitted(self.not_permitted)
+
+
+def check_edit(obj: Any, rule: EditRule, *, actor: Any) -> None:
+    """Refuse an edit the rule does not allow, on the copy in memory and without a lock:
+    to turn a request away before reading what it carries. `edit` checks again."""
+    rule.refuse_unseen(obj, actor)
+    rule.refuse_now(obj, actor, obj.state)
+
+
+@contextmanager
+def edit(obj: Any, rule: EditRule, *, actor: Any) -> Iterator[Edit]:
+    """Make an edit that is not a transition: the one front door for them.
+
+    Checks, in the order `fire` does: the actor may see the object (404); then, in one
+    transaction with the row locked, its state as stored allows the edit (409) and the
+    actor is permitted (403). The body of the `with` checks what the edit carries
+    (GuardFailed, 400) and writes through the `Edit` it gets; when it ends without an
+    exception, the fields it changed become the edit's history row, in the same
+    transaction. What must happen only after the commit goes to `Edit.after_commit`.
+    """
+    rule.refuse_unseen(obj, actor)
+    with transaction.atomic():
+        stored = locked_row(obj)
+        if stored is None:
+            raise NotVisible()
+        rule.refuse_now(obj, actor, stored[0])
+        change = Edit(obj, stored)
+        yield change
+        record_edit(obj, actor=actor, changes=change.changes)
+
+
+class Edit:
+    """An edit under way, its row locked: what it changed becomes its history row."""
+
+    def __init__(self, obj: Any, stored: tuple[str, int]) -> None:
+        self.obj = obj
+        self.stored = stored
+        self.changes: dict[str, tuple[Any, Any]] = {}
+
+    def only(self, fields: Iterable[str], allowed: Collection[str]) -> None:
+        """Refuse the names of fields this edit does not change (400)."""
+        unknown = sorted(set(fields) - set(allowed))
+        if unknown:
+            raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in unknown])
+
+    def unchanged(self, expected_version: int | None = None) -> None:
+        """Refuse a copy (or a client's `expected_version`) that is behind the row (409)."""
+        version = self.obj.version if expected_version is None else expected_version
+        if self.stored != (self.obj.state, version):
+            raise ConcurrentChange()
+
+    def save(
+        self,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        also_update: Iterable[str] = (),
+    ) -> None:
+        """Write content fields of the object unless its copy is stale; the version grows.
+        Nothing to change is not a change (and is not checked)."""
+        also_update = list(also_update)
+        if not changes and not also_update:
+            return
+        self.unchanged(expected_version)
+        self.changes.update(content_write(self.obj, changes, also_update=also_update))
+        self.stored = (self.stored[0], self.obj.version)
+
+    def bump(self) -> None:
+        """Count a change written to rows of its own (an agenda's entries): the object's
+        version grows, so a copy loaded before it is stale."""
+        self.obj.version += 1
+        self.obj.save(update_fields=["version"])
+        self.stored = (self.stored[0], self.obj.version)
+
+    def record(self, name: str, old: Any, new: Any) -> None:
+        """Add a change written outside the object's own fields to the history row."""
+        self.changes[name] = (old, new)
+
+    def after_commit(self, func: Callable[[], Any]) -> None:
+        """Run `func` once the edit is committed (never when it rolls back)."""
+        transaction.on_commit(func)
 
 
 class _restoring:

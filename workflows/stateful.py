@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -39,39 +39,31 @@ class StatefulModel(ConcurrentTransitionMixin, models.Model):
         abstract = True
 
 
-def lock_unchanged(obj: Any, expected_version: int | None = None) -> None:
-    """Lock the object's row and refuse a copy whose state or version is behind it.
+def locked_row(obj: Any) -> tuple[str, int] | None:
+    """Lock the object's row and return its state and version as stored now (None when
+    it is gone).
 
     On PostgreSQL the row is locked with SELECT … FOR UPDATE; on SQLite the IMMEDIATE
     transaction already holds the database's write lock. Call inside a transaction.
     """
-    current = (
+    return (
         type(obj)
         ._default_manager.select_for_update()
         .filter(pk=obj.pk)
         .values_list("state", "version")
         .first()
     )
+
+
+def lock_unchanged(obj: Any, expected_version: int | None = None) -> None:
+    """Lock the object's row and refuse a copy whose state or version is behind it.
+    Call inside a transaction."""
+    current = locked_row(obj)
     if current is None:
         raise NotVisible()
     version = obj.version if expected_version is None else expected_version
     if current != (obj.state, version):
         raise ConcurrentChange()
-
-
-def locked_state(obj: Any) -> str | None:
-    """Lock the object's row and return its state as stored now (None when it is gone).
-
-    For writes that depend on the state without changing it (a note, a new document
-    version): the lock orders them after any transition of the same object.
-    """
-    return (
-        type(obj)
-        ._default_manager.select_for_update()
-        .filter(pk=obj.pk)
-        .values_list("state", flat=True)
-        .first()
-    )
 
 
 def content_save(
@@ -91,12 +83,20 @@ def content_save(
         return {}
     with transaction.atomic():
         lock_unchanged(obj, expected_version)
-        changed = {}
-        for name, value in changes.items():
-            old = getattr(obj, name)
-            if old != value:
-                changed[name] = (old, value)
-            setattr(obj, name, value)
-        obj.version += 1
-        obj.save(update_fields=[*changes, "version", *also_update])
+        return content_write(obj, changes, also_update=also_update)
+
+
+def content_write(
+    obj: Any, changes: Mapping[str, Any], *, also_update: Iterable[str] = ()
+) -> dict[str, tuple[Any, Any]]:
+    """Write content changes to a stateful object whose row the caller locked and
+    checked; the version grows. Return the fields whose value changed (old, new)."""
+    changed = {}
+    for name, value in changes.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = (old, value)
+        setattr(obj, name, value)
+    obj.version += 1
+    obj.save(update_fields=[*changes, "version", *also_update])
     return changed

@@ -48,6 +48,11 @@ class ItemState(models.TextChoices):
         return (cls.APPROVED, cls.REJECTED, cls.IN_EXECUTION, cls.COMPLETED, cls.WITHDRAWN)
 
     @classmethod
+    def undecided(cls) -> tuple[str, ...]:
+        """The states in which an item's content (and its files) can still change."""
+        return tuple(state for state in cls.values if state not in cls.decided())
+
+    @classmethod
     def finished(cls) -> tuple[str, ...]:
         """The states in which nothing waits for anyone any more."""
         return (cls.COMPLETED, cls.WITHDRAWN, cls.REJECTED)

@@ -15,14 +15,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.agenda.files import sniff
 from backend.agenda.models import AgendaItem, Attachment
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
-from workflows.engine import record_edit
-from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import content_save
+from workflows.engine import EditRule, check_edit, edit
+from workflows.errors import GuardFailed, NotPermitted, NotPossible
+from workflows.states import ItemState
 
 CONTENT_FIELDS = (
     "title",
@@ -33,6 +34,15 @@ CONTENT_FIELDS = (
     "target_cluster",
     "confidential",
 )
+
+ITEM_CONTENT = EditRule(
+    permitted=can.can_edit_item_content,
+    states=ItemState.undecided(),
+    wrong_state=gettext_lazy("A decided or withdrawn item can no longer be changed."),
+    not_permitted=gettext_lazy("You may not change this item now."),
+)
+"""Who changes an item's content and its files: its author or group while draft, then a
+chair or the coordinator; nobody once it is decided."""
 
 
 def _check_bodies(region_id: int, group: Body, cluster: Body | None) -> None:
@@ -101,43 +111,36 @@ def item_update(
     body and the confidential flag are the author's, the group chair's or the
     coordinator's to change, and the target stays while the item is on an agenda. Every
     change is written to the item's history in the same transaction."""
-    if not can.can_view_item(actor, item):
-        raise NotVisible()
-    unknown = set(changes) - set(CONTENT_FIELDS)
-    if unknown:
-        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
-    if not can.can_edit_item_content(actor, item):
-        if item.state in can.DECIDED:
-            raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
-        raise NotPermitted(_("You may not change this item now."))
-    retargeted = "target_cluster" in changes and changes["target_cluster"] != item.target_cluster
-    reclassified = "confidential" in changes and changes["confidential"] != item.confidential
-    if (retargeted or reclassified) and not can.can_route_item(actor, item):
-        raise NotPermitted(
-            _(
-                "Only the author, the chair of the intervision group or the coordinator "
-                "change the target body or the confidentiality of an item."
-            )
+    with edit(item, ITEM_CONTENT, actor=actor) as change:
+        change.only(changes, CONTENT_FIELDS)
+        retargeted = (
+            "target_cluster" in changes and changes["target_cluster"] != item.target_cluster
         )
-    if retargeted and can.deciding_body_id(item) is not None:
-        raise NotPossible(
-            _(
-                "The target body cannot change while the item is on a meeting's agenda; "
-                "take it off the agenda first."
+        reclassified = "confidential" in changes and changes["confidential"] != item.confidential
+        if (retargeted or reclassified) and not can.can_route_item(actor, item):
+            raise NotPermitted(
+                _(
+                    "Only the author, the chair of the intervision group or the coordinator "
+                    "change the target body or the confidentiality of an item."
+                )
             )
-        )
-    group = changes.get("intervision_group", item.intervision_group)
-    # Only a new target is checked: a forwarded item's target is the body it went to.
-    cluster = changes.get("target_cluster") if retargeted else None
-    if not actor.is_superuser:
-        _check_bodies(item.region_id, group, cluster)
-        if municipalities is not None:
-            municipalities = list(municipalities)
-            _check_municipalities(item.region_id, municipalities)
-    with transaction.atomic():
+        if retargeted and can.deciding_body_id(item) is not None:
+            raise NotPossible(
+                _(
+                    "The target body cannot change while the item is on a meeting's agenda; "
+                    "take it off the agenda first."
+                )
+            )
+        group = changes.get("intervision_group", item.intervision_group)
+        # Only a new target is checked: a forwarded item's target is the body it went to.
+        cluster = changes.get("target_cluster") if retargeted else None
+        if not actor.is_superuser:
+            _check_bodies(item.region_id, group, cluster)
+            if municipalities is not None:
+                municipalities = list(municipalities)
+                _check_municipalities(item.region_id, municipalities)
         touched = bool(changes) or municipalities is not None
-        changed = content_save(
-            item,
+        change.save(
             changes,
             expected_version=expected_version,
             also_update=["updated_at"] if touched else [],
@@ -145,20 +148,15 @@ def item_update(
         if municipalities is not None:
             before = set(item.municipalities.values_list("pk", flat=True))
             item.municipalities.set(municipalities)
-            changed["municipalities"] = (before, {m.pk for m in municipalities})
-        record_edit(item, actor=actor, changes=changed)
+            change.record("municipalities", before, {m.pk for m in municipalities})
     return item
 
 
 def attachment_allowed(actor: Any, item: AgendaItem) -> None:
     """Attachments are part of the proposal: whoever may edit its content may add or
-    remove them, and nobody once it is decided."""
-    if not can.can_view_item(actor, item):
-        raise NotVisible()
-    if not can.can_edit_item_content(actor, item):
-        if item.state in can.DECIDED:
-            raise NotPossible(_("A decided or withdrawn item can no longer be changed."))
-        raise NotPermitted(_("You may not change this item now."))
+    remove them, and nobody once it is decided. Checked before an upload is read; the
+    attachment is then added under the item's lock, where this is checked again."""
+    check_edit(item, ITEM_CONTENT, actor=actor)
 
 
 def display_name(original: str, extension: str) -> str:
@@ -207,9 +205,9 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
     )
     attachment.file.save("upload", upload, save=False)
     try:
-        with transaction.atomic():
+        with edit(item, ITEM_CONTENT, actor=actor) as change:
             attachment.save()
-            record_edit(item, actor=actor, changes={"attachments": (None, attachment.name)})
+            change.record("attachments", None, attachment.name)
     except Exception:
         attachment.file.delete(save=False)
         raise
@@ -218,9 +216,8 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
 
 def attachment_remove(attachment: Attachment, *, actor: Any) -> None:
     """Remove an attachment and its file (after the row is gone for good)."""
-    attachment_allowed(actor, attachment.item)
     name, storage = attachment.file.name, attachment.file.storage
-    with transaction.atomic():
-        record_edit(attachment.item, actor=actor, changes={"attachments": (attachment.name, None)})
+    with edit(attachment.item, ITEM_CONTENT, actor=actor) as change:
+        change.record("attachments", attachment.name, None)
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        change.after_commit(lambda: storage.delete(name))

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +24,8 @@ from backend.documents.render import RenderError, render
 from backend.meetings.models import Meeting
 from backend.organisations.models import Municipality
 from workflows import predicates as can
-from workflows.errors import GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import locked_state
+from workflows.engine import EditRule, edit
+from workflows.errors import GuardFailed, NotPossible, NotVisible
 from workflows.states import MeetingState
 
 Kind = GeneratedDocument.Kind
@@ -122,20 +121,17 @@ def document_generate(
     """
     if kind not in Kind.values:
         raise GuardFailed([_("Unknown kind of document: %(kind)s.") % {"kind": kind}])
-    if not can.can_view_meeting(actor, meeting):
-        raise NotVisible()
-    with transaction.atomic():
-        # Lock the meeting: two generations never claim the same version number, and the
-        # state checked is the state the document describes.
-        state = locked_state(meeting)
-        if state is None:
-            raise NotVisible()
-        final = approving and kind == Kind.MINUTES and state == MeetingState.MINUTES_APPROVED
-        reason = None if final else _refusal(state, kind)
-        if reason:
-            raise NotPossible(reason)
-        if not can.can_run_meeting(actor, meeting):
-            raise NotPermitted()
+    states = ALLOWED_STATES[kind]
+    if approving and kind == Kind.MINUTES:
+        states = (*states, MeetingState.MINUTES_APPROVED)
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=states,
+        wrong_state=lambda state: _refusal(state, kind),
+    )
+    # The meeting's lock: two generations never claim the same version number, and the
+    # state checked is the state the document describes.
+    with edit(meeting, rule, actor=actor):
         template = template_path(kind)
         try:
             template_bytes = template.read_bytes()

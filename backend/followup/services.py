@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, ActionNote
 from backend.organisations.models import Person, Service
 from workflows import predicates as can
-from workflows.engine import record_edit
-from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import content_save
+from workflows.engine import EditRule, edit
+from workflows.errors import FieldReason, GuardFailed
 from workflows.states import ActionState, ItemState
 
 FOLLOWED_UP = ItemState.followed_up()
@@ -72,54 +70,52 @@ def action_create(
     assignee: Person | None = None,
     service: Service | None = None,
 ) -> Action:
-    """Create a follow-up action on an approved item (by the coordinator)."""
-    if not can.can_view_item(actor, item):
-        raise NotVisible()
-    probe = Action(item=item)
-    if not can.can_manage_action(actor, probe):
-        raise NotPermitted(_("Only the coordinator creates actions."))
-    if item.state not in FOLLOWED_UP:
-        raise NotPossible(_("Actions follow an approved item."))
-    _check_owner(item, assignee, service)
-    return Action.objects.create(
-        item=item,
-        title=title,
-        description=description,
-        assignee=assignee,
-        service=service,
-        due_date=due_date,
+    """Create a follow-up action on an approved item (by the coordinator), under the
+    item's lock: the item is still approved or in execution when the action is made."""
+    rule = EditRule(
+        permitted=lambda person, on: bool(can.can_manage_action(person, Action(item=on))),
+        not_permitted=_("Only the coordinator creates actions."),
+        states=FOLLOWED_UP,
+        wrong_state=_("Actions follow an approved item."),
     )
+    with edit(item, rule, actor=actor):
+        _check_owner(item, assignee, service)
+        return Action.objects.create(
+            item=item,
+            title=title,
+            description=description,
+            assignee=assignee,
+            service=service,
+            due_date=due_date,
+        )
 
 
 def action_update(
     action: Action, *, actor: Any, expected_version: int | None = None, **changes: Any
 ) -> Action:
     """Change an unfinished action's content (by the coordinator)."""
-    if not can.can_view_action(actor, action):
-        raise NotVisible()
-    if not can.can_manage_action(actor, action):
-        raise NotPermitted(_("Only the coordinator changes actions."))
-    if action.state not in ActionState.unfinished():
-        raise NotPossible(_("A finished action can no longer be changed."))
-    allowed = {"title", "description", "assignee", "service", "due_date"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
-    _check_owner(
-        action.item,
-        changes.get("assignee", action.assignee),
-        changes.get("service", action.service),
+    rule = EditRule(
+        permitted=can.can_manage_action,
+        not_permitted=_("Only the coordinator changes actions."),
+        states=ActionState.unfinished(),
+        wrong_state=_("A finished action can no longer be changed."),
     )
-    with transaction.atomic():
-        changed = content_save(action, changes, expected_version=expected_version)
-        record_edit(action, actor=actor, changes=changed)
+    with edit(action, rule, actor=actor) as change:
+        change.only(changes, {"title", "description", "assignee", "service", "due_date"})
+        _check_owner(
+            action.item,
+            changes.get("assignee", action.assignee),
+            changes.get("service", action.service),
+        )
+        change.save(changes, expected_version=expected_version)
     return action
 
 
 def action_note_add(action: Action, *, actor: Any, text: str) -> ActionNote:
     """Add a progress note (by whoever works on the action, or the coordinator)."""
-    if not can.can_view_action(actor, action):
-        raise NotVisible()
-    if not can.can_work_on_action(actor, action):
-        raise NotPermitted(_("Only the people working on this action add notes."))
-    return ActionNote.objects.create(action=action, author=actor, text=text)
+    rule = EditRule(
+        permitted=can.can_work_on_action,
+        not_permitted=_("Only the people working on this action add notes."),
+    )
+    with edit(action, rule, actor=actor):
+        return ActionNote.objects.create(action=action, author=actor, text=text)

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
-from workflows.engine import record_edit, text_digest
-from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotPossible, NotVisible
-from workflows.stateful import content_save, lock_unchanged, locked_state
+from workflows.engine import EditRule, edit, text_digest
+from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotVisible
 from workflows.states import MeetingState
 
 
@@ -64,49 +63,44 @@ def meeting_update(
     meeting: Meeting, *, actor: Any, expected_version: int | None = None, **changes: Any
 ) -> Meeting:
     """Change a planned meeting's date, place or submission deadline."""
-    if not can.can_view_meeting(actor, meeting):
-        raise NotVisible()
-    if not can.can_run_meeting(actor, meeting):
-        raise NotPermitted()
-    if meeting.state != MeetingState.PLANNED:
-        raise NotPossible(_("Only a planned meeting can be changed."))
-    unknown = set(changes) - {"starts_at", "location", "submission_deadline"}
-    if unknown:
-        raise GuardFailed([_("Unknown field: %(name)s.") % {"name": n} for n in sorted(unknown)])
-    starts_at = changes.get("starts_at", meeting.starts_at)
-    deadline = changes.get("submission_deadline", meeting.submission_deadline)
-    reasons = []
-    if deadline > starts_at:
-        reasons.append(deadline_after_start())
-    if "starts_at" in changes and starts_at <= timezone.now():
-        reasons.append(starts_in_past())
-    if reasons:
-        raise GuardFailed(reasons)
-    with transaction.atomic():
-        changed = content_save(meeting, changes, expected_version=expected_version)
-        record_edit(meeting, actor=actor, changes=changed)
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=(MeetingState.PLANNED,),
+        wrong_state=_("Only a planned meeting can be changed."),
+    )
+    with edit(meeting, rule, actor=actor) as change:
+        change.only(changes, {"starts_at", "location", "submission_deadline"})
+        starts_at = changes.get("starts_at", meeting.starts_at)
+        deadline = changes.get("submission_deadline", meeting.submission_deadline)
+        reasons = []
+        if deadline > starts_at:
+            reasons.append(deadline_after_start())
+        if "starts_at" in changes and starts_at <= timezone.now():
+            reasons.append(starts_in_past())
+        if reasons:
+            raise GuardFailed(reasons)
+        change.save(changes, expected_version=expected_version)
     return meeting
 
 
 def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: Any) -> Attendance:
     """Record (or replace) whether a member of the meeting's body is present."""
-    if not can.can_view_meeting(actor, meeting):
-        raise NotVisible()
-    if not can.can_run_meeting(actor, meeting):
-        raise NotPermitted()
-    if status not in Attendance.Status.values:
-        raise GuardFailed([_("The status is present, excused or absent.")])
-    if meeting.state not in MeetingState.attendance_open():
-        raise NotPossible(_("Attendance can no longer be changed for this meeting."))
-    membership = (
-        Membership.objects.active(timezone.localdate(meeting.starts_at))
-        .filter(body=meeting.body_id, person=person)
-        .order_by("start_date")
-        .first()
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=MeetingState.attendance_open(),
+        wrong_state=_("Attendance can no longer be changed for this meeting."),
     )
-    if membership is None:
-        raise GuardFailed([_("This person is not a member of the body.")])
-    with transaction.atomic():
+    with edit(meeting, rule, actor=actor) as change:
+        if status not in Attendance.Status.values:
+            raise GuardFailed([_("The status is present, excused or absent.")])
+        membership = (
+            Membership.objects.active(timezone.localdate(meeting.starts_at))
+            .filter(body=meeting.body_id, person=person)
+            .order_by("start_date")
+            .first()
+        )
+        if membership is None:
+            raise GuardFailed([_("This person is not a member of the body.")])
         before = (
             Attendance.objects.select_for_update()
             .filter(meeting=meeting, person=person)
@@ -118,11 +112,7 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
             person=person,
             defaults={"status": status, "municipality": membership.municipality},
         )
-        record_edit(
-            meeting,
-            actor=actor,
-            changes={f"attendance:{person.pk}": (before, status)},
-        )
+        change.record(f"attendance:{person.pk}", before, status)
     return attendance
 
 
@@ -141,14 +131,13 @@ def calendar_feed_for(person: Person, *, renew: bool = False) -> CalendarFeed:
 def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]]) -> Meeting:
     """Put a planned meeting's agenda in the given order, each entry in a public or closed
     session. `entries` lists every entry still on the agenda once: `{"id", "session"}`."""
-    if not can.can_view_meeting(actor, meeting):
-        raise NotVisible()
-    if not can.can_run_meeting(actor, meeting):
-        raise NotPermitted()
-    if meeting.state != MeetingState.PLANNED:
-        raise NotPossible(_("The agenda is frozen once the meeting is convened."))
-    with transaction.atomic():
-        lock_unchanged(meeting)
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=(MeetingState.PLANNED,),
+        wrong_state=_("The agenda is frozen once the meeting is convened."),
+    )
+    with edit(meeting, rule, actor=actor) as change:
+        change.unchanged()
         current = {entry.pk: entry for entry in meeting.pending_entries()}
         wanted = [entry["id"] for entry in entries]
         if sorted(wanted) != sorted(current) or len(set(wanted)) != len(wanted):
@@ -176,11 +165,9 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
             AgendaEntry.objects.filter(pk=spec["id"]).update(
                 position=position, session=spec["session"]
             )
-        meeting.version += 1
-        meeting.save(update_fields=["version"])
+        change.bump()
         # Entries, not items: the region reads this history, confidential items included.
-        after = [[spec["id"], spec["session"]] for spec in entries]
-        record_edit(meeting, actor=actor, changes={"agenda": (before, after)})
+        change.record("agenda", before, [[spec["id"], spec["session"]] for spec in entries])
     return meeting
 
 
@@ -193,30 +180,24 @@ def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntr
     The secretariat (a chair or secretary of the body, or the coordinator) writes it during
     the session and until the minutes are approved; then the note is frozen with them.
     """
-    meeting = entry.meeting
-    if not (can.can_view_meeting(actor, meeting) and can.can_view_item(actor, entry.item)):
-        raise NotVisible()
-    if not can.can_run_meeting(actor, meeting):
-        raise NotPermitted()
-    with transaction.atomic():
-        # The meeting's row lock orders this write after a transition of the same meeting
-        # (closing it, approving its minutes), so a note never slips past the freeze.
-        if locked_state(meeting) not in NOTE_STATES:
-            raise NotPossible(
-                _(
-                    "A discussion note is written during the session and until the minutes"
-                    " are approved."
-                )
-            )
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=NOTE_STATES,
+        wrong_state=_(
+            "A discussion note is written during the session and until the minutes are approved."
+        ),
+        visible=lambda actor, meeting: bool(
+            can.can_view_meeting(actor, meeting) and can.can_view_item(actor, entry.item)
+        ),
+    )
+    # The meeting's row lock orders this write after a transition of the same meeting
+    # (closing it, approving its minutes), so a note never slips past the freeze.
+    with edit(entry.meeting, rule, actor=actor) as change:
         before = AgendaEntry.objects.filter(pk=entry.pk).values_list("note", flat=True).get()
         AgendaEntry.objects.filter(pk=entry.pk).update(note=note)
         # The meeting's history is read by the whole region: a note (perhaps on a
         # confidential entry) is kept there as a digest, never as its words.
-        record_edit(
-            meeting,
-            actor=actor,
-            changes={f"note:{entry.pk}": (text_digest(before), text_digest(note))},
-        )
+        change.record(f"note:{entry.pk}", text_digest(before), text_digest(note))
     entry.note = note
     return entry
 
