@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.documents.render import DOCX_CONTENT_TYPE
@@ -19,8 +19,7 @@ from backend.documents.services import TemplateBroken, excerpt_file_name, excerp
 from backend.followup.models import Action, Ratification
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
-from backend.meetings.terms import agenda_deadline, decision_list_deadline
-from backend.reminders import rules
+from backend.reminders import kinds
 from backend.reminders.models import Notification
 from workflows import predicates as can
 from workflows.states import ActionState, RatificationState
@@ -29,81 +28,9 @@ Kind = Notification.Kind
 logger = logging.getLogger(__name__)
 
 
-def _when(value: Any) -> str:
-    return formats.date_format(timezone.localtime(value), "l j F Y, H:i")
-
-
-def _day(value: Any) -> str:
-    return formats.date_format(value, "l j F Y")
-
-
 def describe(notification: Notification) -> str:
-    """Return one Dutch sentence that says what the reminder is about."""
-    obj: Any = notification.subject
-    kind = notification.kind
-    if obj is None or not rules.may_see(notification.recipient, obj):
-        return notification.get_kind_display()
-    if kind == Kind.SUBMISSION_DEADLINE:
-        return _("Items for %(body)s can be submitted until %(when)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.submission_deadline),
-        }
-    if kind == Kind.INVITATION:
-        return _("You are invited to %(body)s on %(when)s in %(place)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "place": obj.location or "?",
-        }
-    if kind == Kind.MEETING_REMINDER:
-        return _("Tomorrow: %(body)s on %(when)s in %(place)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "place": obj.location or "?",
-        }
-    if kind == Kind.MINUTES_READY:
-        return _("The draft minutes of %(body)s of %(when)s are ready.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-        }
-    if kind == Kind.ACTION_DUE:
-        return _("The action “%(title)s” is due on %(day)s.") % {
-            "title": obj.title,
-            "day": _day(obj.due_date),
-        }
-    if kind == Kind.ACTION_OVERDUE:
-        return _("The action “%(title)s” was due on %(day)s and is not done.") % {
-            "title": obj.title,
-            "day": _day(obj.due_date),
-        }
-    if kind == Kind.ESCALATION:
-        return _("The action “%(title)s” on “%(item)s” is overdue since %(day)s.") % {
-            "title": obj.title,
-            "item": obj.item.title,
-            "day": _day(obj.due_date),
-        }
-    if kind == Kind.RATIFICATION_PENDING:
-        return _("%(municipality)s has not yet ratified decision %(number)s.") % {
-            "municipality": obj.municipality.name,
-            "number": obj.decision.number,
-        }
-    if kind == Kind.AGENDA_TERM:
-        return _("The agenda of %(body)s of %(when)s must be public by %(deadline)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "deadline": _when(agenda_deadline(obj)),
-        }
-    if kind == Kind.DECISION_LIST_TERM:
-        return _(
-            "The decision list of %(body)s of %(when)s must be public by %(deadline)s; "
-            "close the meeting to publish it."
-        ) % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "deadline": _when(decision_list_deadline(obj)),
-        }
-    if kind == Kind.DIGEST:
-        return _("Your weekly follow-up summary of %(region)s.") % {"region": obj.name}
-    return notification.get_kind_display()
+    """Return one Dutch sentence that says what the reminder is about (its kind says it)."""
+    return kinds.describe(notification)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.organisations.models import Person
-from backend.reminders import delivery, rules
+from backend.reminders import delivery, kinds
 from backend.reminders.models import Notification
 
 log = logging.getLogger(__name__)
@@ -39,20 +39,19 @@ def scan(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     types: dict[type, ContentType] = {}
     rows = []
-    for rule in rules.RULES:
-        for due in rule(now):
-            model = type(due.obj)
-            if model not in types:
-                types[model] = ContentType.objects.get_for_model(model)
-            rows.append(
-                Notification(
-                    recipient_id=due.recipient_id,
-                    kind=due.kind,
-                    content_type=types[model],
-                    object_id=str(due.obj.pk),
-                    due_at=due.due_at,
-                )
+    for due in kinds.due(now):
+        model = type(due.obj)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            Notification(
+                recipient_id=due.recipient_id,
+                kind=due.kind,
+                content_type=types[model],
+                object_id=str(due.obj.pk),
+                due_at=due.due_at,
             )
+        )
     before = Notification.objects.count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return Notification.objects.count() - before
@@ -82,7 +81,7 @@ def deliver(notifications: list[Notification], now: dt.datetime) -> int:
     """Send claimed rows of one person as one e-mail; return how many were sent."""
     relevant = []
     for notification in notifications:
-        if rules.still_relevant(notification, now):
+        if kinds.still_relevant(notification, now):
             relevant.append(notification)
         else:
             Notification.objects.filter(pk=notification.pk).update(dropped_at=now)

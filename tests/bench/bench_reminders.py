@@ -486,8 +486,8 @@ def plans(queries: list[dict[str, str]], label: str) -> list[dict[str, Any]]:
 
 
 def action_reads(now: dt.datetime) -> dict[str, dict[str, int]]:
-    """How many actions the two action rules read through the (state, due_date) index and
-    how many of those their query returns, in the steady state (same filters as rules.py)."""
+    """How many actions the action kinds' two queries read through the (state, due_date)
+    index and how many of those they return, in the steady state (same filters as kinds.py)."""
     from django.db.models import Q
     from django.utils import timezone
 
@@ -502,11 +502,11 @@ def action_reads(now: dt.datetime) -> dict[str, dict[str, int]]:
     overdue = unfinished.filter(due_date__lt=today)
     kind = rules.Kind
     return {
-        "due_actions": {
+        "action_due": {
             "rows_in_index_range": due.count(),
             "rows_returned": due.filter(rules.not_yet(kind.ACTION_DUE, Action)).count(),
         },
-        "due_overdue_actions": {
+        "action_overdue and escalation": {
             "rows_in_index_range": overdue.count(),
             "rows_returned": overdue.filter(
                 Q(rules.not_yet(kind.ACTION_OVERDUE, Action))
@@ -517,7 +517,7 @@ def action_reads(now: dt.datetime) -> dict[str, dict[str, int]]:
 
 
 def scan_figures(now: dt.datetime) -> dict[str, Any]:
-    from backend.reminders import rules, services
+    from backend.reminders import kinds, services
     from backend.reminders.models import Notification
 
     figures: dict[str, Any] = {}
@@ -549,15 +549,17 @@ def scan_figures(now: dt.datetime) -> dict[str, Any]:
     }
     steady_queries = queries
 
-    # Where the steady-state time goes: each rule alone (the reminders it still yields are
+    # Where the steady-state time goes: each kind alone (the reminders it still yields are
     # the rows the scan offers the database again, which refuses them as duplicates).
     per_rule = {}
-    for rule in rules.RULES:
+    for value, kind in kinds.KINDS.items():
         times = []
         for _ in range(RULE_RUNS):
-            yielded, seconds, queries, _db = measured(lambda rule=rule: list(rule(now)))
+            yielded, seconds, queries, _db = measured(
+                lambda kind=kind: list(kind.due(kinds.Scan(now)))
+            )
             times.append(seconds)
-        per_rule[rule.__name__] = {
+        per_rule[value] = {
             "median_seconds": round(statistics.median(times), 4),
             "queries": len(queries),
             "reminders_yielded": len(yielded),
