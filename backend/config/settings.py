@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "backend.web",
     "backend.opendata",
     "backend.backup",
+    "backend.demo",
 ]
 
 MIDDLEWARE = [
