@@ -53,6 +53,7 @@ from workflows.states import ActionState, MeetingState, RatificationState
 Kind = Notification.Kind
 TERM_LEAD = dt.timedelta(days=2)  # a publication term is reminded of two days before it ends
 TERM_GIVE_UP = dt.timedelta(days=30)  # and no longer a month after it ended
+ASSIGNED_WITHIN = dt.timedelta(days=2)  # a new action is told of once, while it is new
 
 
 def _when(value: Any) -> str:
@@ -577,6 +578,31 @@ class DecisionListTerm(PublicationTerm):
             "body": obj.body.name,
             "when": _when(obj.starts_at),
             "deadline": _when(decision_list_deadline(obj)),
+        }
+
+
+# --- Told at once ------------------------------------------------------------------------
+
+
+@register
+class ActionAssigned(ActionOwners):
+    """To whoever carries out a new action: at once, so nobody learns of it from a
+    reminder that it is due."""
+
+    kind = Kind.ACTION_ASSIGNED
+
+    def due(self, scan: Scan) -> Iterator[Due]:
+        actions = list(
+            open_actions()
+            .filter(created_at__gte=scan.now - ASSIGNED_WITHIN, created_at__lte=scan.now)
+            .filter(not_yet(self.kind, Action))
+        )
+        return self.remind(actions, lambda action: action.created_at)
+
+    def text(self, obj: Action) -> str:
+        return _("You have a new action: “%(title)s”, due on %(day)s.") % {
+            "title": obj.title,
+            "day": _day(obj.due_date),
         }
 
 

@@ -28,6 +28,7 @@ class Notification(models.Model):
         DIGEST = "digest", _("weekly digest")
         AGENDA_TERM = "agenda_term", _("agenda publication term")
         DECISION_LIST_TERM = "decision_list_term", _("decision list publication term")
+        ACTION_ASSIGNED = "action_assigned", _("new action")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"

@@ -202,6 +202,7 @@ def subjects(world: World, secret: AgendaItem) -> dict[str, Any]:
         kinds.MEETING_REMINDER: meeting,
         kinds.MINUTES_READY: meeting,
         kinds.ACTION_DUE: action,
+        kinds.ACTION_ASSIGNED: action,
         kinds.ACTION_OVERDUE: action,
         kinds.ESCALATION: action,
         kinds.RATIFICATION_PENDING: ratification,

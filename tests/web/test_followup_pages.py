@@ -7,11 +7,14 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, ActionNote
+from backend.reminders.models import Notification
+from backend.reminders.services import scan, send_due
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +165,33 @@ def test_a_step_on_an_action_comes_back_to_that_action(
     assert TransitionLog.objects.for_object(action).filter(transition="start").exists()
     page = text(signed_in(world.dvv).get(f"/punten/{decided.item.pk}/"))
     assert f'value="/punten/{decided.item.pk}/#action-{action.pk}"' in page
+
+
+def test_a_new_action_reaches_its_people_at_once_in_the_app_and_by_mail(
+    world: World, decided: SimpleNamespace
+) -> None:
+    world.dvv.email = "dvv@midwest.example"
+    world.dvv.save()
+    signed_in(world.coordinator).post(
+        f"/punten/{decided.item.pk}/acties/nieuw/",
+        {"title": "Bestek opmaken", "service": world.service.pk, "due_date": due(20)},
+    )
+    action = Action.objects.get(title="Bestek opmaken")
+    scan()
+    scan()  # a second scan finds nothing new
+    [told] = Notification.objects.filter(kind="action_assigned", object_id=str(action.pk))
+    assert told.recipient == world.dvv
+    send_due()
+    [message] = [m for m in mail.outbox if "Bestek opmaken" in m.body]
+    assert message.to == ["dvv@midwest.example"]
+    assert "U hebt een nieuwe actie: „Bestek opmaken”" in message.body
+    assert "U hebt een nieuwe actie" in text(signed_in(world.dvv).get("/"))
+    # The action of the fixture, older than two days, is not told of again.
+    Action.objects.filter(pk=decided.action.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=3)
+    )
+    Notification.objects.filter(kind="action_assigned", object_id=str(decided.action.pk)).delete()
+    scan()
+    assert not Notification.objects.filter(
+        kind="action_assigned", object_id=str(decided.action.pk)
+    ).exists()
