@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import followup, keys, planning, signin, views
+from backend.web import followup, keys, minutes, planning, signin, views
 
 app_name = "web"
 
@@ -44,6 +44,11 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
     path("vergaderingen/<int:pk>/bewerken/", planning.meeting_edit, name="meeting-edit"),
     path("vergaderingen/<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:entry>/bespreking/",
+        minutes.entry_note,
+        name="entry-note",
+    ),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
     path("overzicht/", views.overview, name="overview"),

@@ -48,6 +48,7 @@ from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
+from backend.web.minutes import draft_of, may_write_notes
 from backend.web.overview import (
     OPEN_STATES,
     follow_up_board,
@@ -535,12 +536,15 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     entries = list(entries_visible_to(user, meeting))
     in_session = meeting.state == MeetingState.IN_SESSION
     tally = tallies(meeting)
+    notes = may_write_notes(user, meeting)
     return {
+        "may_note": notes,
         "meeting": meeting,
         "entries": [
             (
                 entry,
                 tally.get(entry.item_id, ""),
+                draft_of(request, entry) if notes else entry.note,
                 forms_for(entry.item, user)
                 if in_session and entry.outcome == AgendaEntry.Outcome.PENDING
                 else [],

@@ -125,6 +125,7 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web:excerpt", "/punten/{a_item}/uittreksels/{municipality}/", ("GET",)),
     ("web:meeting", "/vergaderingen/{meeting}/", ("GET",)),
     ("web:meeting-edit", "/vergaderingen/{meeting}/bewerken/", ("GET", "POST")),
+    ("web:entry-note", "/vergaderingen/{meeting}/punten/{entry}/bespreking/", ("POST",)),
     ("web:action-new", "/punten/{item}/acties/nieuw/", ("GET", "POST")),
     ("web:action-note", "/acties/{action}/notities/", ("POST",)),
     ("web:agenda", "/vergaderingen/{meeting}/agenda/", ("POST",)),
