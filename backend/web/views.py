@@ -7,6 +7,7 @@ so the pages show and allow exactly what the person may do, and say why not in D
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.contrib import messages
@@ -448,7 +449,14 @@ def transition(request: HttpRequest, kind: str, pk: int, name: str) -> HttpRespo
     )
     if request.htmx:  # type: ignore[attr-defined]
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
+        # Going to the page one is on (perhaps to a place on it, "#action-3") is no
+        # navigation to a browser: the page is loaded again instead, and keeps its place.
+        here = urlsplit(request.headers.get("HX-Current-URL", ""))
+        there = urlsplit(target)
+        if (here.path, here.query) == (there.path, there.query):
+            response["HX-Refresh"] = "true"
+        else:
+            response["HX-Redirect"] = target
         return response
     return HttpResponseRedirect(target)
 

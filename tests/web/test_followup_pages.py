@@ -195,3 +195,24 @@ def test_a_new_action_reaches_its_people_at_once_in_the_app_and_by_mail(
     assert not Notification.objects.filter(
         kind="action_assigned", object_id=str(decided.action.pk)
     ).exists()
+
+
+def test_a_step_from_the_page_itself_reloads_it_and_from_elsewhere_goes_there(
+    world: World, decided: SimpleNamespace
+) -> None:
+    action = decided.action
+    item_url = f"/punten/{decided.item.pk}/"
+    answer = signed_in(world.dvv).post(
+        f"/overgang/action/{action.pk}/start/",
+        {"next": f"{item_url}#action-{action.pk}"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{item_url}",
+    )
+    assert answer.status_code == 204 and answer["HX-Refresh"] == "true"
+    answer = signed_in(world.dvv).post(
+        f"/overgang/action/{action.pk}/block/",
+        {"next": f"{item_url}#action-{action.pk}", "reason": "Wacht op offertes."},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/",
+    )
+    assert answer["HX-Redirect"] == f"{item_url}#action-{action.pk}"
