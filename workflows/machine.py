@@ -48,6 +48,10 @@ class Step:
     effect: Effect | None = None
     internal: bool = False
     """Fired only as the consequence of another transition, never by a person."""
+    applies: Callable[[Any], bool] | None = None
+    """Whether the step is meant for this object at all (noting is for an information
+    item, deciding for the others): one that is not is not offered; firing it anyway is
+    refused by its guard, which says why."""
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,16 @@ def quorum_present(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     return quorum_missing(entry.meeting)
 
 
+def decided_on(item: Any) -> bool:
+    """Whether the item is one a body decides on (not one it takes note of)."""
+    return is_for_decision(item, {}, None) is None
+
+
+def noted(item: Any) -> bool:
+    """Whether the item is one a body takes note of."""
+    return is_for_information(item, {}, None) is None
+
+
 def is_for_decision(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     if item.kind == "decision":
         return None
@@ -370,14 +380,18 @@ MACHINE = register(
                 params=DECIDE,
                 guards=(is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
+                applies=decided_on,
             ),
             "reject": Step(
                 params=DECIDE,
                 guards=(is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
+                applies=decided_on,
             ),
             "take_note": Step(
-                guards=(is_for_information, meeting_in_session), effect=close_entry("noted")
+                guards=(is_for_information, meeting_in_session),
+                effect=close_entry("noted"),
+                applies=noted,
             ),
             "start_execution": Step(guards=(has_actions,)),
             "complete": Step(guards=(actions_finished,)),

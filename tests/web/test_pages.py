@@ -654,3 +654,16 @@ def test_a_group_member_edits_a_draft_but_cannot_switch_off_confidentiality(
     assert (item.title, item.confidential, item.target_cluster) == ("Nieuw", True, world.cluster)
     (edit,) = TransitionLog.objects.for_object(item).filter(kind="edit")
     assert edit.params["fields"] == ["title"]
+
+
+def test_noting_is_offered_for_information_items_and_deciding_for_the_others(
+    world: World,
+) -> None:
+    decision = world.prepared_item(title="Te beslissen")
+    information = world.prepared_item(title="Ter info", kind="information")
+    meeting = world.meeting_in_session(decision, information)
+    page = text(signed_in(world.cluster_chair).get(f"/vergaderingen/{meeting.pk}/"))
+    assert f'id="slot-item-{decision.pk}-approve"' in page
+    assert f'id="slot-item-{decision.pk}-take_note"' not in page
+    assert f'id="slot-item-{information.pk}-take_note"' in page
+    assert f'id="slot-item-{information.pk}-approve"' not in page
