@@ -71,13 +71,15 @@ def available_transitions(obj: Any, actor: Any) -> list[str]:
     machine = machine_of(obj)
     if not machine.can_view.test(actor, obj):
         return []
-    steps = machine.steps
     return [
         name
         for name in offered_from(obj._meta.label, obj.state)
-        if (steps[name].applies is None or steps[name].applies(obj))
-        and has_transition_perm(getattr(obj, name), actor)
+        if _applies(machine.steps[name], obj) and has_transition_perm(getattr(obj, name), actor)
     ]
+
+
+def _applies(step: Step, obj: Any) -> bool:
+    return step.applies is None or step.applies(obj)
 
 
 @functools.cache

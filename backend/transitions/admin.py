@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.organisations.admin import RegionScopedAdmin
-from workflows.engine import available_transitions, fire, record_edit
+from backend.web.transitions import forms_for, raw_params
+from workflows.engine import fire, record_edit
 from workflows.errors import GuardFailed, TransitionError
 from workflows.predicates import deciding_body_id
 
@@ -85,16 +85,14 @@ class TransitionAdminMixin(RegionScopedAdmin):
         extra = dict(extra_context or {})
         if obj is not None:
             opts = self.model._meta
-            extra["transitions"] = [
-                (
-                    name,
-                    reverse(
-                        f"admin:{opts.app_label}_{opts.model_name}_transition",
-                        args=[obj.pk, name],
-                    ),
+            # The same forms as the pages: the fields each step declares.
+            forms = forms_for(obj, request.user)
+            for form in forms:
+                form.action_url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_transition",
+                    args=[obj.pk, form.name],
                 )
-                for name in available_transitions(obj, request.user)
-            ]
+            extra["transitions"] = forms
         return super().change_view(request, object_id, form_url, extra)
 
     def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
@@ -106,20 +104,12 @@ class TransitionAdminMixin(RegionScopedAdmin):
             args=[obj.pk],
         )
         try:
-            params = json.loads(request.POST.get("params") or "{}")
-        except json.JSONDecodeError:
-            messages.error(request, _("The parameters are not valid JSON."))
-            return HttpResponseRedirect(back)
-        if not isinstance(params, dict):
-            messages.error(request, _("The parameters must be an object."))
-            return HttpResponseRedirect(back)
-        try:
             fire(
                 obj,
                 name,
                 actor=request.user,
                 comment=request.POST.get("comment", ""),
-                params=params,
+                params=raw_params(obj, name, request.POST, request.user),
             )
         except GuardFailed as error:
             messages.error(request, "; ".join(str(reason) for reason in error.reasons))

@@ -112,6 +112,8 @@ class TransitionForm:
     values: Mapping[str, Any]
     errors: list[str]
     actor: Any = None
+    action_url: str = ""
+    """Where the form posts, when not to the pages' own step address (the admin's)."""
 
     @property
     def label(self) -> str:
