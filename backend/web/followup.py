@@ -22,8 +22,7 @@ from backend.followup.models import Action
 from backend.followup.selectors import actions_visible_to
 from backend.followup.services import FOLLOWED_UP, action_create, action_note_add
 from backend.organisations.models import Person, Service
-from backend.web.forms import MAX_TEXT
-from backend.web.planning import add_field_reasons
+from backend.web.forms import MAX_TEXT, add_reasons
 from backend.web.transitions import forms_for
 from workflows import predicates as can
 from workflows.errors import NotVisible, TransitionError
@@ -138,7 +137,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
         except NotVisible:
             raise Http404 from None
         except TransitionError as error:
-            add_field_reasons(form, error)
+            add_reasons(form, error)
         else:
             messages.success(
                 request, _("The action “%(title)s” is handed out.") % {"title": action.title}

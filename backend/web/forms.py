@@ -13,8 +13,22 @@ from backend.audit.tokens import NAME_LENGTH
 from backend.meetings.models import Attendance
 from backend.organisations.models import Body, Membership, Municipality, Person
 from workflows import predicates as can
+from workflows.errors import ConcurrentChange, GuardFailed, TransitionError
 
 MAX_TEXT = 20000
+
+
+def add_reasons(form: forms.Form, error: TransitionError, *, stale: str = "") -> None:
+    """Show a service's refusal in the form, which keeps what was typed: each reason about
+    a field beside that field, the others above the form; a copy that someone else changed
+    in the meantime says so (in the words of `stale`, when given)."""
+    if isinstance(error, ConcurrentChange) and stale:
+        form.add_error(None, stale)
+        return
+    reasons = error.reasons if isinstance(error, GuardFailed) else [error.message]
+    for reason in reasons:
+        field = getattr(reason, "field", None)
+        form.add_error(field if field in form.fields else None, str(reason))
 
 
 class SignInForm(forms.Form):

@@ -30,8 +30,9 @@ from backend.meetings.services import (
     proposed_deadline,
 )
 from backend.organisations.models import Body, Membership, Person
+from backend.web.forms import add_reasons
 from workflows import predicates as can
-from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
+from workflows.errors import NotVisible, TransitionError
 from workflows.states import MeetingState
 
 if TYPE_CHECKING:
@@ -153,14 +154,6 @@ def to_the_minute(moment: dt.datetime) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def add_field_reasons(form: forms.Form, error: TransitionError) -> None:
-    """Put each of the service's reasons beside its field (or above the form)."""
-    reasons = error.reasons if isinstance(error, GuardFailed) else [error.message]
-    for reason in reasons:
-        field = getattr(reason, "field", None)
-        form.add_error(field if field in form.fields else None, str(reason))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
@@ -198,7 +191,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     )
                 ]
         except TransitionError as error:
-            add_field_reasons(form, error)
+            add_reasons(form, error)
         else:
             messages.success(
                 request,
@@ -245,16 +238,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             meeting_update(meeting, actor=person, expected_version=data["version"], **changes)
         except NotVisible:
             raise Http404 from None
-        except ConcurrentChange:
-            form.add_error(
-                None,
-                _(
+        except TransitionError as error:
+            add_reasons(
+                form,
+                error,
+                stale=_(
                     "Someone else changed this meeting in the meantime. Open it again to see "
                     "their changes; what you typed is still below."
                 ),
             )
-        except TransitionError as error:
-            add_field_reasons(form, error)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect("web:meeting", pk=meeting.pk)

@@ -48,7 +48,7 @@ from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.followup import action_rows, may_add_actions
-from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, groups_for
+from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, add_reasons, groups_for
 from backend.web.minutes import draft_of, may_write_notes
 from backend.web.overview import (
     OPEN_STATES,
@@ -62,7 +62,6 @@ from backend.web.transitions import TransitionForm, forms_for, raw_params
 from workflows import predicates as can
 from workflows.engine import fire
 from workflows.errors import (
-    ConcurrentChange,
     FieldReason,
     GuardFailed,
     NotVisible,
@@ -123,12 +122,6 @@ def edit_label(obj: Any, log: TransitionLog) -> str:
         if name not in names:
             names.append(name)
     return _("Edited: %(fields)s") % {"fields": ", ".join(names)}
-
-
-def add_reasons(form: Any, error: TransitionError) -> None:
-    """Show the workflow's refusal above the form, in Dutch."""
-    for reason in reasons_of(error):
-        form.add_error(None, reason)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -270,16 +263,15 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 municipalities=municipalities,
                 **content,
             )
-        except ConcurrentChange:
-            form.add_error(
-                None,
-                _(
+        except TransitionError as error:
+            add_reasons(
+                form,
+                error,
+                stale=_(
                     "Someone else changed this item in the meantime. Open it again to see "
                     "their changes; your text is still below."
                 ),
             )
-        except TransitionError as error:
-            add_reasons(form, error)
         else:
             messages.success(request, _("The item is saved."))
             return redirect("web:item", pk=item.pk)
