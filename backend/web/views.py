@@ -35,11 +35,11 @@ from backend.agenda.services import (
 )
 from backend.audit.models import TransitionLog
 from backend.documents.selectors import documents_visible_to
-from backend.followup.selectors import actions_visible_to, ratifications_visible_to
+from backend.followup.selectors import ratifications_visible_to
 from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
 from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
-from backend.meetings.selectors import feed_meetings, meetings_visible_to, quorum_of
+from backend.meetings.selectors import meetings_visible_to, quorum_of
 from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe
@@ -59,6 +59,7 @@ from backend.web.overview import (
 )
 from backend.web.planning import may_plan
 from backend.web.transitions import TransitionForm, forms_for, raw_params
+from backend.web.work import who_acts_next, work_of
 from workflows import predicates as can
 from workflows.engine import fire
 from workflows.errors import (
@@ -67,11 +68,7 @@ from workflows.errors import (
     NotVisible,
     TransitionError,
 )
-from workflows.states import ActionState, ItemState, MeetingState, RatificationState
-
-CLOSED_ITEM_STATES = ItemState.finished()
-# Steps that are open almost all the time are a way out, not work that waits.
-NOT_WORK = {"withdraw", "cancel"}
+from workflows.states import ItemState, MeetingState
 
 
 def person_of(request: HttpRequest) -> Person:
@@ -138,33 +135,6 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = person_of(request)
-    open_items = (
-        items_visible_to(user)
-        .exclude(state__in=CLOSED_ITEM_STATES)
-        .select_related("target_cluster", "intervision_group")
-        .order_by("-updated_at")[:200]
-    )
-    waiting = [
-        (item, forms)
-        for item in open_items
-        if (forms := [t for t in forms_for(item, user) if t.name not in NOT_WORK])
-    ]
-    my_actions = (
-        actions_visible_to(user)
-        .filter(state__in=ActionState.unfinished())
-        .filter(Q(assignee=user) | Q(service__isnull=False, service=user.service_id))
-        .select_related("item", "service")
-        .order_by("due_date")[:50]
-    )
-    ratifications = (
-        ratifications_visible_to(user)
-        .filter(state=RatificationState.PENDING, municipality=user.municipality_id)
-        .select_related("decision__item", "municipality")
-        .order_by("decision__decided_at")[:50]
-        if user.municipality_id
-        else []
-    )
-    meetings = feed_meetings(user).filter(starts_at__gte=timezone.now())[:5]
     notifications = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
         "-due_at"
     )[:10]
@@ -172,11 +142,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "web/home.html",
         {
-            "waiting": waiting[:25],
-            "my_actions": my_actions,
+            "work": work_of(user),
             "today": timezone.localdate(),
-            "ratifications": ratifications,
-            "meetings": meetings,
             "notifications": [(n, describe(n)) for n in notifications],
         },
     )
@@ -303,6 +270,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": item.entries.select_related("meeting__body").order_by("meeting__starts_at"),
             "chain": chain_of(item, request.user),
             "transitions": forms_for(item, request.user),
+            "next_actor": who_acts_next(item),
             "may_edit": can.can_edit_item_content(request.user, item),
             "attachments": item.attachments.select_related("uploaded_by"),
             "today": timezone.localdate(),
