@@ -183,6 +183,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 # The base of the open-data IRIs (/id/...): the public address of this site.
 OPEN_DATA_BASE_URL = os.environ.get("OPEN_DATA_BASE_URL", "http://127.0.0.1:8000")
+# The address people reach the pages at: the links in e-mails and invitations lead there.
+SITE_URL = os.environ.get("SITE_URL", OPEN_DATA_BASE_URL)
 # Files attached to agenda items: PDF, Word, Excel and images, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))

@@ -11,9 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from backend.agenda.models import AgendaItem
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import TemplateBroken, excerpt_file_name, excerpt_render
 from backend.followup.models import Action, Ratification
@@ -21,6 +24,7 @@ from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import Meeting
 from backend.reminders import kinds
 from backend.reminders.models import Notification
+from backend.reminders.rules import may_see
 from workflows import predicates as can
 from workflows.states import ActionState, RatificationState
 
@@ -63,15 +67,54 @@ def digest_lines(region: Any) -> list[str]:
     ]
 
 
+def subject_of(notification: Notification) -> str:
+    """The subject of a reminder's e-mail: what it is and what it is about ("Uitnodiging:
+    Ruimte en mobiliteit, 21 december"); only what it is, to someone who may not see it."""
+    obj: Any = notification.subject
+    kind = notification.get_kind_display()
+    if obj is None or not may_see(notification.recipient, obj):
+        return f"Midwest: {kind}"
+    if isinstance(obj, Meeting):
+        when = formats.date_format(timezone.localtime(obj.starts_at), "j F")
+        about = f"{obj.body.name}, {when}"
+    elif isinstance(obj, Ratification):
+        about = f"{obj.decision.number}, {obj.municipality.name}"
+    else:
+        about = str(obj)
+    return f"{capfirst(kind)}: {about}"
+
+
+def link_of(notification: Notification) -> str:
+    """The address of the page the reminder is about, in full (for an e-mail)."""
+    return settings.SITE_URL.rstrip("/") + page_path(notification)
+
+
+def page_path(notification: Notification) -> str:
+    """The path of the page the reminder is about (at its place there)."""
+    obj: Any = notification.subject
+    if isinstance(obj, Meeting):
+        path = reverse("web:meeting", args=[obj.pk])
+    elif isinstance(obj, Action):
+        path = reverse("web:item", args=[obj.item_id]) + f"#action-{obj.pk}"
+    elif isinstance(obj, Ratification):
+        path = reverse("web:item", args=[obj.decision.item_id]) + f"#ratification-{obj.pk}"
+    elif isinstance(obj, AgendaItem):
+        path = reverse("web:item", args=[obj.pk])
+    else:
+        path = reverse("web:home")
+    return path
+
+
 def compose(notifications: Sequence[Notification]) -> Mail:
     """Return the e-mail for one reminder, or a digest of several, to one person."""
     with translation.override(settings.LANGUAGE_CODE):
         person = notifications[0].recipient
-        lines = [describe(n) for n in notifications]
+        # Each line with the page it is about (a digest's figures have none).
+        lines = [(describe(n), link_of(n)) for n in notifications]
         if len(notifications) == 1 and notifications[0].kind == Kind.DIGEST:
-            lines += digest_lines(notifications[0].subject)
+            lines += [(line, "") for line in digest_lines(notifications[0].subject)]
         if len(notifications) == 1:
-            subject = f"Midwest: {notifications[0].get_kind_display()}"
+            subject = subject_of(notifications[0])
         else:
             subject = _("Midwest: %(n)d reminders") % {"n": len(notifications)}
         context = {"person": person, "lines": lines, "subject": subject}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import followup, keys, minutes, planning, signin, views
+from backend.web import followup, keys, minutes, notifications, planning, signin, views
 
 app_name = "web"
 
@@ -51,6 +51,8 @@ urlpatterns = [
     ),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
+    path("meldingen/<int:pk>/gelezen/", notifications.notification_read, name="notification-read"),
+    path("meldingen/gelezen/", notifications.notifications_read, name="notifications-read"),
     path("overzicht/", views.overview, name="overview"),
     path("hulp/", views.help_page, name="help"),
 ]

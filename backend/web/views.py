@@ -42,7 +42,7 @@ from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import meetings_visible_to, quorum_of
 from backend.meetings.services import agenda_arrange, attendance_record
 from backend.organisations.models import Membership, Person
-from backend.reminders.delivery import describe
+from backend.reminders.delivery import describe, page_path
 from backend.reminders.models import Notification
 from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
@@ -144,7 +144,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "work": work_of(user),
             "today": timezone.localdate(),
-            "notifications": [(n, describe(n)) for n in notifications],
+            "notifications": [(n, describe(n), page_path(n)) for n in notifications],
         },
     )
 

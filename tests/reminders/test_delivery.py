@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connections
-from django.utils import timezone
+from django.utils import formats, timezone
 from django_q.models import Schedule
 
 from backend.meetings.models import Meeting
@@ -46,7 +46,7 @@ def invitations() -> Notification:
 
 def invitation_mails() -> list[mail.EmailMessage]:
     """The invitations in the outbox (the weekly digest may be due on any test day)."""
-    return [m for m in mail.outbox if m.subject == "Midwest: uitnodiging"]
+    return [m for m in mail.outbox if m.subject.startswith("Uitnodiging: ")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -166,18 +166,20 @@ def test_an_invitation_crosses_a_real_smtp_conversation_in_dutch_with_its_ics(
         services.send_due()
     finally:
         controller.stop()
-    assert len([m for m in inbox.messages if m["Subject"] == "Midwest: uitnodiging"]) == 4
-    message = next(
-        m
-        for m in inbox.messages
-        if m["To"] == world.cluster_chair.email and m["Subject"] == "Midwest: uitnodiging"
-    )
-    assert message["Subject"] == "Midwest: uitnodiging"
+    # The subject says what the mail is about, and the text leads to the meeting's page.
+    day = formats.date_format(timezone.localtime(meeting.starts_at), "j F")
+    expected = f"Uitnodiging: Ruimte en mobiliteit, {day}"
+    assert len([m for m in inbox.messages if m["Subject"] == expected]) == 4
+    message = next(m for m in inbox.messages if m["To"] == world.cluster_chair.email)
+    assert message["Subject"] == expected
     text = message.get_body(("plain",)).get_content()
+    assert f"{settings.SITE_URL}/vergaderingen/{meeting.pk}/" in text
     assert "U bent uitgenodigd op Ruimte en mobiliteit" in text
     assert "Stadhuis Tielt" in text
     html = message.get_body(("html",)).get_content()
-    assert "<li>U bent uitgenodigd" in html
+    assert (
+        f'<li><a href="{settings.SITE_URL}/vergaderingen/{meeting.pk}/">U bent uitgenodigd' in html
+    )
     (calendar,) = [part for part in message.iter_attachments()]
     assert calendar.get_content_type() == "text/calendar"
     assert calendar.get_filename() == f"vergadering-{meeting.pk}.ics"

@@ -18,6 +18,8 @@ from backend.agenda.models import AgendaItem
 from backend.followup.models import Ratification
 from backend.meetings.models import Meeting
 from backend.organisations.models import Person
+from backend.reminders.models import Notification
+from backend.reminders.services import scan
 from backend.web.work import is_work, work_of
 from tests.conftest import World
 from workflows.engine import available_transitions, fire
@@ -132,3 +134,26 @@ def test_the_item_page_says_who_acts_next(world: World) -> None:
     fire(item, "submit", actor=world.author)
     page = text(client.get(f"/punten/{item.pk}/"))
     assert f"de voorzitter van {world.group.name} ({chair}) bereidt het voor." in page
+
+
+def test_a_notification_leads_to_its_page_and_is_marked_read(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting(days=10)
+    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    scan()
+    mine = list(Notification.objects.filter(recipient=world.cluster_member))
+    assert mine
+    client = signed_in(world.cluster_member)
+    home = text(client.get("/"))
+    assert f'<a href="/vergaderingen/{meeting.pk}/">U bent uitgenodigd' in home
+    others = Notification.objects.exclude(recipient=world.cluster_member).first()
+    assert client.post(f"/meldingen/{others.pk}/gelezen/").status_code == 404
+    assert client.post(f"/meldingen/{mine[0].pk}/gelezen/").status_code == 302
+    assert Notification.objects.get(pk=mine[0].pk).read_at is not None
+    assert Notification.objects.get(pk=others.pk).read_at is None
+    client.post("/meldingen/gelezen/")
+    assert not Notification.objects.filter(
+        recipient=world.cluster_member, read_at__isnull=True
+    ).exists()
+    assert Notification.objects.filter(recipient=others.recipient, read_at__isnull=True).exists()
