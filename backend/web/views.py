@@ -6,6 +6,7 @@ so the pages show and allow exactly what the person may do, and say why not in D
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -160,7 +161,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(state=state)
     search = request.GET.get("q", "").strip()[:100]
     if search:
-        items = items.filter(Q(title__icontains=search) | Q(rationale__icontains=search))
+        items = items.filter(matching(search))
     page = Paginator(items.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -173,6 +174,30 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "may_draft": groups_for(person_of(request)).exists(),
         },
     )
+
+
+def matching(search: str) -> Q:
+    """Items that hold every word searched for: in their title or rationale, their
+    decision's number ("2026/CL-RUIMTE/004"), their author's name or a municipality
+    concerned."""
+    found = Q()
+    for word in search.split()[:8]:
+        found &= (
+            Q(title__icontains=word)
+            | Q(rationale__icontains=word)
+            | Q(decision__number__icontains=word)
+            | Q(author__first_name__icontains=word)
+            | Q(author__last_name__icontains=word)
+            | Q(author__username__iexact=word)
+            | Q(
+                Exists(
+                    AgendaItem.municipalities.through.objects.filter(
+                        agendaitem=OuterRef("pk"), municipality__name__icontains=word
+                    )
+                )
+            )
+        )
+    return found
 
 
 def visible_item(request: HttpRequest, pk: int) -> AgendaItem:
@@ -430,6 +455,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     body = request.GET.get("body", "")
     if body.isdigit() and len(body) < 19:
         meetings = meetings.filter(body=int(body))
+    since, until = day_of(request.GET.get("van", "")), day_of(request.GET.get("tot", ""))
+    if since:
+        meetings = meetings.filter(starts_at__date__gte=since)
+    if until:
+        meetings = meetings.filter(starts_at__date__lte=until)
     now = timezone.now()
     bodies = (
         meetings_visible_to(request.user)
@@ -445,9 +475,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:20],
             "bodies": bodies,
             "body": body,
+            "since": since.isoformat() if since else "",
+            "until": until.isoformat() if until else "",
             "may_plan": may_plan(person_of(request)),
         },
     )
+
+
+def day_of(value: str) -> dt.date | None:
+    """A day from the address ("2026-12-09"), or None for anything else."""
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def visible_meeting(request: HttpRequest, pk: int) -> Meeting:

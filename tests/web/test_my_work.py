@@ -157,3 +157,51 @@ def test_a_notification_leads_to_its_page_and_is_marked_read(world: World) -> No
         recipient=world.cluster_member, read_at__isnull=True
     ).exists()
     assert Notification.objects.filter(recipient=others.recipient, read_at__isnull=True).exists()
+
+
+def test_the_item_search_finds_by_decision_number_author_and_municipality(
+    world: World,
+) -> None:
+    item = world.prepared_item(title="Laadpalen", municipalities=[world.municipalities[2]])
+    other = world.item(title="Fietsroute")
+    meeting = world.meeting_in_session(item)
+    fire(item, "approve", actor=world.cluster_chair, text="Ja.", consensus=True)
+    item.refresh_from_db()
+    world.author.first_name, world.author.last_name = "Griet", "Vandamme"
+    world.author.save()
+    client = signed_in(world.coordinator)
+
+    def found(query: str) -> set[str]:
+        page = text(client.get("/punten/", {"q": query}))
+        return {title for title in ("Laadpalen", "Fietsroute") if f">{title}</a>" in page}
+
+    assert found(item.decision.number) == {"Laadpalen"}
+    assert found("Izegem") == {"Laadpalen"}
+    assert found("griet vandamme") == {"Laadpalen", "Fietsroute"}
+    assert found("Vandamme Izegem") == {"Laadpalen"}
+    assert found("niets") == set()
+    assert meeting.pk and other.pk
+
+
+def test_the_meetings_list_filters_by_body_and_period_in_the_address(world: World) -> None:
+    soon = world.meeting(days=10)
+    later = world.meeting(days=40)
+    elsewhere = world.meeting(body=world.other_cluster, days=12)
+    client = signed_in(world.coordinator)
+    day = timezone.localdate()
+    page = text(
+        client.get(
+            "/vergaderingen/",
+            {
+                "body": world.cluster.pk,
+                "van": day.isoformat(),
+                "tot": (day + dt.timedelta(days=20)).isoformat(),
+            },
+        )
+    )
+    assert f"/vergaderingen/{soon.pk}/" in page
+    assert f"/vergaderingen/{later.pk}/" not in page
+    assert f"/vergaderingen/{elsewhere.pk}/" not in page
+    assert f'value="{(day + dt.timedelta(days=20)).isoformat()}"' in page
+    # A wrong date is ignored, not an error.
+    assert client.get("/vergaderingen/", {"van": "gisteren"}).status_code == 200
