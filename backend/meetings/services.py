@@ -116,6 +116,43 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
     return attendance
 
 
+def attendance_everyone_present(*, meeting: Meeting, actor: Any) -> int:
+    """Record every member of the body whose attendance is not recorded yet as present
+    (who is already excused or absent stays so), as one edit; return how many."""
+    rule = EditRule(
+        permitted=can.can_run_meeting,
+        states=MeetingState.attendance_open(),
+        wrong_state=_("Attendance can no longer be changed for this meeting."),
+    )
+    with edit(meeting, rule, actor=actor) as change:
+        recorded = set(
+            Attendance.objects.select_for_update()
+            .filter(meeting=meeting)
+            .values_list("person", flat=True)
+        )
+        members = (
+            Membership.objects.active(timezone.localdate(meeting.starts_at))
+            .filter(body=meeting.body_id)
+            .exclude(person__in=recorded)
+            .order_by("person", "start_date")
+        )
+        added: dict[int, Attendance] = {}
+        for membership in members:
+            added.setdefault(
+                membership.person_id,
+                Attendance(
+                    meeting=meeting,
+                    person_id=membership.person_id,
+                    status=Attendance.Status.PRESENT,
+                    municipality=membership.municipality,
+                ),
+            )
+        Attendance.objects.bulk_create(added.values())
+        for person_id in added:
+            change.record(f"attendance:{person_id}", None, Attendance.Status.PRESENT)
+    return len(added)
+
+
 def calendar_feed_for(person: Person, *, renew: bool = False) -> CalendarFeed:
     """Return the person's calendar feed, with a new secret token when `renew` (revoke)."""
     token = secrets.token_urlsafe(32)

@@ -41,7 +41,11 @@ from backend.http.downloads import attachment_response, excerpt_response, excerp
 from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import meetings_visible_to, quorum_of
-from backend.meetings.services import agenda_arrange, attendance_record
+from backend.meetings.services import (
+    agenda_arrange,
+    attendance_everyone_present,
+    attendance_record,
+)
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe, page_path
 from backend.reminders.models import Notification
@@ -616,38 +620,52 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record one member's attendance; the attendance block (with the quorum) comes back."""
+    """Record one member's attendance, or everyone not yet recorded as present; the
+    attendance block (with the quorum) comes back, its focus on the row just recorded."""
     meeting = visible_meeting(request, pk)
-    form = AttendanceForm(request.POST)
     errors: list[str] = []
-    if not form.is_valid():
-        errors = [str(message) for field in form.errors.values() for message in field]
+    recorded = ""
+    if "everyone" in request.POST:
+        try:
+            attendance_everyone_present(meeting=meeting, actor=request.user)
+        except NotVisible:
+            raise Http404 from None
+        except TransitionError as error:
+            errors = reasons_of(error)
     else:
-        member = (
-            Membership.objects.filter(body=meeting.body, person=form.cleaned_data["person"])
-            .select_related("person")
-            .first()
-        )
-        if member is None:
-            errors = [_("This person is not a member of the body.")]
-        else:
-            try:
-                attendance_record(
-                    meeting=meeting,
-                    person=member.person,
-                    status=form.cleaned_data["status"],
-                    actor=request.user,
-                )
-            except NotVisible:
-                raise Http404 from None
-            except TransitionError as error:
-                errors = reasons_of(error)
+        errors, recorded = record_one(request, meeting)
     if request.htmx:  # type: ignore[attr-defined]
-        context = meeting_context(request, meeting) | {"errors": errors}
+        context = meeting_context(request, meeting) | {"errors": errors, "recorded": recorded}
         return render(request, "web/_attendance.html", context, status=200)
     for reason in errors:
         messages.error(request, reason)
     return redirect("web:meeting", pk=meeting.pk)
+
+
+def record_one(request: HttpRequest, meeting: Meeting) -> tuple[list[str], str]:
+    """Record the attendance of the member the form names: why not, and whose it was."""
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return [str(message) for field in form.errors.values() for message in field], ""
+    member = (
+        Membership.objects.filter(body=meeting.body, person=form.cleaned_data["person"])
+        .select_related("person")
+        .first()
+    )
+    if member is None:
+        return [_("This person is not a member of the body.")], ""
+    try:
+        attendance_record(
+            meeting=meeting,
+            person=member.person,
+            status=form.cleaned_data["status"],
+            actor=request.user,
+        )
+    except NotVisible:
+        raise Http404 from None
+    except TransitionError as error:
+        return reasons_of(error), str(member.person_id)
+    return [], str(member.person_id)
 
 
 # --- Help ------------------------------------------------------------------------------

@@ -98,11 +98,23 @@ def test_a_working_day_with_the_pages_alone(
     coordinator.step("Op de agenda van een vergadering zetten", meeting=str(meeting.pk))
     coordinator.open(f"/vergaderingen/{meeting.pk}/")
     coordinator.step("Bijeenroepen")
-    for name in ("Clusterchair", "Clustermember"):
-        row = coordinator.page.locator("#attendance tr", has_text=name)
-        with coordinator.page.expect_response(lambda answer: "aanwezigheid" in answer.url):
-            row.get_by_label("aanwezig", exact=True).check()
+    # Izegem's mayor sends apologies; the focus stays on that choice; then everyone else.
+    row = coordinator.page.locator("#attendance tr", has_text="Third_Member")
+    with coordinator.page.expect_response(lambda answer: "aanwezigheid" in answer.url):
+        row.get_by_label("verontschuldigd", exact=True).check()
+    expect(
+        coordinator.page.locator("#attendance tr", has_text="Third_Member").get_by_label(
+            "verontschuldigd", exact=True
+        )
+    ).to_be_focused()
+    with coordinator.page.expect_response(lambda answer: "aanwezigheid" in answer.url):
+        coordinator.page.get_by_role("button", name="Iedereen aanwezig").click()
     expect(coordinator.page.locator(".quorum")).to_contain_text("Quorum bereikt.")
+    expect(
+        coordinator.page.locator("#attendance tr", has_text="Third_Member").get_by_label(
+            "verontschuldigd", exact=True
+        )
+    ).to_be_checked()
     coordinator.close()
 
     # The mayor who chairs opens the session on a tablet and writes the discussion.

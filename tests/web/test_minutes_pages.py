@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from backend.audit.models import TransitionLog
-from backend.meetings.models import AgendaEntry
+from backend.meetings.models import AgendaEntry, Attendance
+from backend.meetings.services import attendance_record
 from tests.conftest import World
 from workflows.engine import fire
 
@@ -98,3 +99,30 @@ def test_the_note_is_frozen_once_the_minutes_are_approved(world: World) -> None:
     answer = client.post(url, {"note": "Te laat."}, HTTP_HX_REQUEST="true")
     assert "tot de notulen goedgekeurd zijn" in text(answer)
     assert AgendaEntry.objects.get(pk=entry.pk).note == "Na de zitting."
+
+
+def test_everyone_present_keeps_who_sent_apologies_as_one_edit(world: World) -> None:
+    meeting = world.meeting()
+    fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    attendance_record(
+        meeting=meeting, person=world.third_member, status="excused", actor=world.coordinator
+    )
+    before = TransitionLog.objects.for_object(meeting).count()
+    answer = signed_in(world.coordinator).post(
+        f"/vergaderingen/{meeting.pk}/aanwezigheid/", {"everyone": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Quorum bereikt." in text(answer)
+    statuses = dict(Attendance.objects.filter(meeting=meeting).values_list("person", "status"))
+    assert statuses == {
+        world.third_member.pk: "excused",
+        world.cluster_chair.pk: "present",
+        world.cluster_member.pk: "present",
+        world.group_chair.pk: "present",
+    }
+    assert TransitionLog.objects.for_object(meeting).count() == before + 1
+    # A member cannot do it.
+    answer = signed_in(world.cluster_member).post(
+        f"/vergaderingen/{meeting.pk}/aanwezigheid/", {"everyone": "1"}
+    )
+    assert answer.status_code == 302

@@ -74,3 +74,17 @@ document.addEventListener("change", function (event) {
   deadline.value = start.getFullYear() + "-" + pad(start.getMonth() + 1) + "-" + pad(start.getDate()) +
     "T" + pad(start.getHours()) + ":" + pad(start.getMinutes());
 });
+
+// Recording attendance row by row: after the block comes back, the focus stays on the
+// choice just made, so the keyboard goes on from there.
+document.addEventListener("htmx:afterSettle", function () {
+  var block = document.querySelector("#attendance[data-recorded]");
+  if (!block) {
+    return;
+  }
+  var row = block.querySelector("tr[data-person='" + block.getAttribute("data-recorded") + "']");
+  var choice = row ? row.querySelector("input[name='status']:checked") : null;
+  if (choice) {
+    choice.focus();
+  }
+});
