@@ -16,10 +16,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem
 from backend.agenda.selectors import items_visible_to
@@ -147,7 +149,12 @@ def follow_up_board(user: Any) -> Board:
         if state in ActionState.unfinished()
     ]
     per_service = list(
-        unfinished.values(name=Coalesce("service__name", "assignee__last_name"))
+        unfinished.values(
+            name=Coalesce(
+                "service__name",
+                Concat("assignee__first_name", Value(" "), "assignee__last_name"),
+            )
+        )
         .annotate(open=Count("id", distinct=True), overdue=Count("id", filter=late, distinct=True))
         .order_by("-overdue", "name")
     )
@@ -171,14 +178,20 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
     )
     labels = {value: str(label) for value, label in RatificationState.choices}
     pending: defaultdict[int, int] = defaultdict(int)
+    today = timezone.localdate()
     rows = []
     for row in matrix.rows:
         cells = []
+        age = (today - timezone.localdate(row["decided_at"])).days
         for municipality in matrix.municipalities:
             state = row["cells"][str(municipality.pk)]
+            label = labels.get(state, "")
             if state == RatificationState.PENDING:
                 pending[municipality.pk] += 1
-            cells.append((municipality, state, labels.get(state, "")))
+                label = ngettext(
+                    "%(label)s for %(days)d day", "%(label)s for %(days)d days", age
+                ) % {"label": label, "days": age}
+            cells.append((municipality, state, label, age))
         item = items.get(row["decision"])
         url = reverse("web:item", args=[item]) if item else ""
         rows.append(row | {"item": item, "url": url, "row_cells": cells})
@@ -199,3 +212,44 @@ def publication_terms(user: Any) -> list[dict[str, Any]]:
         if term.deadline <= now + dt.timedelta(days=14)
     ]
     return sorted(rows, key=lambda row: (not row["late"], row["term"].deadline))
+
+
+@dataclass
+class TopLine:
+    """The figures the coordinator reads first."""
+
+    late_actions: int
+    late_ratifications: int
+    waiting_longest: int
+    terms_missed: int
+    minutes_waiting: list[Meeting]
+
+
+def top_line(
+    user: Any, waiting: list[dict[str, Any]], terms: list[dict[str, Any]], rows: list[Any]
+) -> TopLine:
+    """What is late across the region: actions past their date, ratifications pending
+    longer than the region allows, the item that waits longest, the legal terms missed,
+    and the meetings whose minutes wait for approval."""
+    today = timezone.localdate()
+    allowed = getattr(getattr(user, "region", None), "ratification_after_days", 30)
+    late_ratifications = sum(
+        1
+        for row in rows
+        for _municipality, state, _label, age in row["row_cells"]
+        if state == RatificationState.PENDING and age > allowed
+    )
+    return TopLine(
+        late_actions=actions_visible_to(user)
+        .filter(state__in=ActionState.unfinished(), due_date__lt=today)
+        .count(),
+        late_ratifications=late_ratifications,
+        waiting_longest=max((row["days"] for row in waiting), default=0),
+        terms_missed=sum(1 for row in terms if row["late"]),
+        minutes_waiting=list(
+            meetings_visible_to(user)
+            .filter(state=MeetingState.CLOSED)
+            .select_related("body")
+            .order_by("starts_at")
+        ),
+    )

@@ -60,6 +60,7 @@ from backend.web.overview import (
     follow_up_board,
     matrix_rows,
     publication_terms,
+    top_line,
     where_items_are,
 )
 from backend.web.planning import may_plan
@@ -705,10 +706,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The overview is for the coordinator."))
     bodies, waiting = where_items_are(person)
     columns, rows = matrix_rows(person)
+    terms = publication_terms(person)
     return render(
         request,
         "web/overview.html",
         {
+            "top": top_line(person, waiting, terms, rows),
             "states": [(s, ItemState(s).label) for s in OPEN_STATES],
             "bodies": bodies,
             "waiting": waiting[:50],
@@ -716,6 +719,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "columns": columns,
             "matrix": rows,
-            "terms": publication_terms(person),
+            "terms": terms,
         },
     )

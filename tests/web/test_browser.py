@@ -140,6 +140,9 @@ def test_the_journey_from_draft_to_completed_in_a_browser(
     playwright_api.expect(coordinator.page.locator("ol.timeline li")).to_have_count(8)
     coordinator.shoot("agendapunt")
     coordinator.open("/overzicht/")
+    # On a tablet the page fits: the wide tables scroll inside their own box.
+    coordinator.page.set_viewport_size({"width": 768, "height": 1024})
+    assert coordinator.page.evaluate("document.documentElement.scrollWidth") <= 768
     coordinator.shoot("overzicht")
     coordinator.open("/hulp/")
     coordinator.page.wait_for_selector("pre.mermaid svg")

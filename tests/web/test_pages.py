@@ -484,10 +484,32 @@ def test_the_overview_shows_items_board_and_matrix_to_the_coordinator(
     number = decided.decision.number  # type: ignore[attr-defined]
     assert number in page and 'class="cell cell-pending"' in page
     assert f'href="/punten/{decided.item.pk}/#ratifications"' in page  # type: ignore[attr-defined]
-    # a cell names its municipality and state in Dutch, for the eye and the screen reader
+    # a cell names its municipality, state and age in Dutch, for the eye and the screen
+    # reader, and shows the days it waits
     town = world.municipalities[0].name
-    assert f'title="{town}: in afwachting"' in page
-    assert f'<span class="visually-hidden">{town}: in afwachting</span>' in page
+    assert f'title="{town}: in afwachting sinds 0 dagen"' in page
+    assert f'<span class="visually-hidden">{town}: in afwachting sinds 0 dagen</span>' in page
+    assert '<span aria-hidden="true">0d</span>' in page
+
+
+def test_the_overview_top_line_counts_what_is_late(world: World, decided: object) -> None:
+    Action.objects.create(
+        item=decided.item,  # type: ignore[attr-defined]
+        title="Te laat",
+        service=world.service,
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    Decision.objects.filter(pk=decided.decision.pk).update(  # type: ignore[attr-defined]
+        decided_at=timezone.now() - dt.timedelta(days=45)
+    )
+    fire(decided.meeting, "close", actor=world.cluster_chair)  # type: ignore[attr-defined]
+    page = text(signed_in(world.coordinator).get("/overzicht/"))
+    top = page[page.index('class="top-line"') : page.index("</ul>", page.index('class="top-line"'))]
+    assert "<strong>1</strong> acties over hun datum" in top
+    assert "<strong>2</strong> bekrachtigingen die te lang wachten" in top
+    assert "<strong>1</strong> notulen wachten op goedkeuring" in top
+    assert f'href="/vergaderingen/{decided.meeting.pk}/"' in page  # type: ignore[attr-defined]
+    assert "sinds 45 dagen" in page
 
 
 def test_an_overdue_action_comes_first_on_the_board(world: World, decided: object) -> None:

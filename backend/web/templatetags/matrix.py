@@ -30,10 +30,12 @@ def ratification_cells(row: dict[str, Any]) -> SafeString:
     return format_html_join("", "{}", ((cell(row["url"], *c),) for c in row["row_cells"]))
 
 
-def cell(url: str, municipality: Any, state: str | None, label: str) -> SafeString:
+def cell(url: str, municipality: Any, state: str | None, label: str, age: int) -> SafeString:
     if not state:
         return EMPTY
     name = f"{municipality.name}: {label}"
+    # A pending cell shows how many days it waits ("12d"), the others their symbol.
+    shown = f"{age}d" if state == RatificationState.PENDING else SYMBOLS.get(state, "–")
     return format_html(
         '<td class="cell cell-{}"><a href="{}#ratifications" title="{}">'
         '<span class="visually-hidden">{}</span><span aria-hidden="true">{}</span></a></td>',
@@ -41,5 +43,5 @@ def cell(url: str, municipality: Any, state: str | None, label: str) -> SafeStri
         url,
         name,
         name,
-        SYMBOLS.get(state, "–"),
+        shown,
     )
