@@ -99,7 +99,7 @@ def test_someone_else_s_key_cannot_be_revoked(world: World) -> None:
 def test_revoking_all_keys(world: World) -> None:
     secrets = [token_create(world.author)[1] for _ in range(3)]
     answer = signed_in(world.author).post(f"{PAGE}alle-intrekken/", follow=True)
-    assert "Al je API-sleutels zijn ingetrokken" in answer.content.decode()
+    assert "Al uw API-sleutels zijn ingetrokken" in answer.content.decode()
     assert not any(works(secret) for secret in secrets)
 
 
