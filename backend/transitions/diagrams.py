@@ -8,8 +8,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext as _
 
 from backend.transitions.kinds import KINDS
+from backend.transitions.labels import transition_label
 
 MACHINES = [kind.model._meta.label for kind in KINDS.values()]
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -26,14 +28,21 @@ def transitions_of(model: type[models.Model]) -> list[tuple[str, str, str]]:
     )
 
 
-def mermaid(model: type[models.Model]) -> str:
-    """Return a Mermaid state diagram of the model's machine."""
+def mermaid(model: type[models.Model], *, readable: bool = False) -> str:
+    """Return a Mermaid state diagram of the model's machine: by the names in the code
+    (for the README), or `readable`, by the names people read in the pages, in the
+    active language (for the help page)."""
     field: Any = model._meta.get_field("state")
     internal = {name for name, step in model.workflow.steps.items() if step.internal}  # type: ignore[attr-defined]
-    lines = ["stateDiagram-v2", f"    [*] --> {field.default}"]
+    lines = ["stateDiagram-v2"]
+    if readable:
+        lines += [f'    state "{label}" as {value}' for value, label in field.choices]
+    lines.append(f"    [*] --> {field.default}")
     for name, source, target in sorted(transitions_of(model), key=lambda t: (t[1], t[0])):
-        label = f"{name} (automatic)" if name in internal else name
-        lines.append(f"    {source} --> {target}: {label}")
+        shown = transition_label(name) if readable else name
+        if name in internal:
+            shown = f"{shown} ({_('automatic') if readable else 'automatic'})"
+        lines.append(f"    {source} --> {target}: {shown}")
     return "\n".join(lines)
 
 

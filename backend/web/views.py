@@ -691,7 +691,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
                 key=lambda t: (order.index(t[1]) if t[1] in order else len(order), t[0]),
             )
         ]
-        machines.append((model._meta.verbose_name, mermaid(model), steps))
+        machines.append((model._meta.verbose_name, mermaid(model, readable=True), steps))
     return render(request, "web/help.html", {"machines": machines})
 
 

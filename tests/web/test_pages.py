@@ -455,6 +455,10 @@ def test_the_help_page_draws_the_four_machines(world: World) -> None:
     page = text(signed_in(world.author).get("/hulp/"))
     assert page.count("stateDiagram-v2") == 4
     assert "mermaid.min.js" in page and "Indienen bij de intervisiegroep" in page
+    # The diagrams themselves speak Dutch: the states and steps by the pages' names.
+    assert "state &quot;ingediend&quot; as submitted" in page
+    assert "draft --&gt; submitted: Indienen bij de intervisiegroep" in page
+    assert "--&gt; submitted: submit" not in page
 
 
 def test_an_unknown_page_is_a_dutch_404(world: World) -> None:
