@@ -52,6 +52,7 @@ from backend.reminders.models import Notification
 from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
+from backend.web.charts import charts_of
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, add_reasons, groups_for
 from backend.web.minutes import draft_of, may_write_notes
@@ -712,6 +713,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "web/overview.html",
         {
             "top": top_line(person, waiting, terms, rows),
+            "charts": charts_of(person),
             "states": [(s, ItemState(s).label) for s in OPEN_STATES],
             "bodies": bodies,
             "waiting": waiting[:50],
