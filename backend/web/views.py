@@ -314,12 +314,14 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
+    # What goes wrong is said in the attachments' section, where the person looks.
+    here = {"extra_tags": "attachments"}
     if too_large(request):
-        messages.error(request, too_large_reason())
+        messages.error(request, too_large_reason(), **here)
     elif not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, str(message))
+                messages.error(request, str(message), **here)
     else:
         try:
             attachment = attachment_add(
@@ -329,9 +331,11 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         except TransitionError as error:
             for reason in reasons_of(error):
-                messages.error(request, reason)
+                messages.error(request, reason, **here)
         else:
-            messages.success(request, _("%(name)s is attached.") % {"name": attachment.name})
+            messages.success(
+                request, _("%(name)s is attached.") % {"name": attachment.name}, **here
+            )
     return HttpResponseRedirect(reverse("web:item", args=[item.pk]) + "#attachments")
 
 

@@ -205,7 +205,11 @@ def test_the_item_page_attaches_lists_and_serves_a_file(world: World) -> None:
         {"file": SimpleUploadedFile("plan.pdf", b"<html></html>")},
         follow=True,
     )
-    assert "Alleen PDF" in refused.content.decode()
+    page = refused.content.decode()
+    # Said in the attachments' section, beside the upload, not at the top of the page.
+    section = page[page.index('aria-labelledby="attachments"') :]
+    assert "Alleen PDF" in section[: section.index("</section>")]
+    assert page.count("Alleen PDF") == 1
     assert Attachment.objects.filter(item=item).count() == 1
 
 
