@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event
 
 from backend.meetings.models import Meeting
@@ -16,7 +19,7 @@ DEFAULT_LENGTH = dt.timedelta(hours=2)
 DOMAIN = "midwest.invalid"
 
 
-def _event(meeting: Meeting) -> Event:
+def _event(meeting: Meeting, *, with_agenda: bool = False) -> Event:
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{DOMAIN}")
     event.add("summary", f"{meeting.body.name} ({meeting.body.code})")
@@ -28,7 +31,30 @@ def _event(meeting: Meeting) -> Event:
         event.add("location", meeting.location)
     if meeting.state == MeetingState.CANCELLED:
         event.add("status", "CANCELLED")
+    link = settings.SITE_URL.rstrip("/") + f"/vergaderingen/{meeting.pk}/"
+    event.add("url", link)
+    if with_agenda:
+        event.add("description", agenda_text(meeting, link))
     return event
+
+
+def agenda_text(meeting: Meeting, link: str) -> str:
+    """The agenda as the invitation's calendar entry holds it: the titles of the entries
+    (a confidential one only counted, the calendar leaves the product) and the link."""
+    lines = [_("Agenda:")]
+    hidden = 0
+    for entry in meeting.entries.select_related("item").order_by("position"):
+        if entry.item.confidential:
+            hidden += 1
+        else:
+            lines.append(f"{entry.position}. {entry.item.title}")
+    if hidden:
+        lines.append(
+            ngettext("and %(n)d confidential item", "and %(n)d confidential items", hidden)
+            % {"n": hidden}
+        )
+    lines += ["", _("Everything for this meeting: %(link)s") % {"link": link}]
+    return "\n".join(lines)
 
 
 def calendar_ics(meetings: Iterable[Meeting], *, name: str = "Midwest") -> bytes:
@@ -38,7 +64,7 @@ def calendar_ics(meetings: Iterable[Meeting], *, name: str = "Midwest") -> bytes
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for meeting in meetings:
-        calendar.add_component(_event(meeting))
+        calendar.add_component(_event(meeting, with_agenda=True))
     return calendar.to_ical()
 
 
@@ -48,5 +74,5 @@ def meeting_ics(meeting: Meeting) -> bytes:
     calendar.add("prodid", "-//Midwest//Besluitvorming//NL")
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if meeting.state == MeetingState.CANCELLED else "PUBLISH")
-    calendar.add_component(_event(meeting))
+    calendar.add_component(_event(meeting, with_agenda=True))
     return calendar.to_ical()

@@ -52,3 +52,29 @@ def test_the_personal_feed_holds_the_meetings_of_ones_bodies_and_can_be_revoked(
     assert APIClient().get(path).status_code == 404
     assert APIClient().get(renewed.split("testserver", 1)[1]).status_code == 200
     assert APIClient().get("/api/v1/me/calendar/").status_code == 401
+
+
+def test_the_invitation_calendar_entry_holds_the_agenda_and_the_link(
+    world: World, api, settings
+) -> None:
+    settings.SITE_URL = "https://besluiten.midwest.example"
+    meeting = world.meeting(days=10)
+    fire(
+        world.prepared_item(title="Laadpalen"),
+        "schedule",
+        actor=world.coordinator,
+        meeting=meeting.pk,
+    )
+    fire(
+        world.prepared_item(title="Personeelsdossier", confidential=True),
+        "schedule",
+        actor=world.coordinator,
+        meeting=meeting.pk,
+    )
+    body = api("cluster_member").get(f"/api/v1/meetings/{meeting.pk}/ics/").content
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    description = str(event["description"])
+    assert "1. Laadpalen" in description
+    assert "Personeelsdossier" not in description and "en 1 vertrouwelijk punt" in description
+    link = f"https://besluiten.midwest.example/vergaderingen/{meeting.pk}/"
+    assert link in description and str(event["url"]) == link
