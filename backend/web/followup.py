@@ -88,6 +88,8 @@ class ActionForm(forms.Form):
             region=region
         ).order_by("name")
         self.fields["assignee"].help_text = _("A person, a DVV service, or both.")
+        self.fields["assignee"].empty_label = _("No one in person")  # type: ignore[attr-defined]
+        self.fields["service"].empty_label = _("No service")  # type: ignore[attr-defined]
 
     def clean_due_date(self) -> Any:
         due = self.cleaned_data["due_date"]

@@ -81,7 +81,9 @@ def test_a_working_day_with_the_pages_alone(
     offer.write_bytes(PDF)
     director.page.get_by_label("Een bestand toevoegen", exact=False).set_input_files(offer)
     director.page.get_by_role("button", name="Toevoegen", exact=True).click()
-    director.expect_message("offerte.pdf")
+    expect(director.page.locator("section[aria-labelledby=attachments]")).to_contain_text(
+        "offerte.pdf is toegevoegd."
+    )
     director.step("Indienen bij de intervisiegroep")
     director.close()
 
