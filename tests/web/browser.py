@@ -175,3 +175,18 @@ class Person:
         """Close the browser context; nothing the pages did may have broken the policy."""
         self.context.close()
         assert self.refused == [], self.refused
+
+
+def draft_item(person: Person, world: object, title: str, rationale: str) -> None:
+    """The person drafts an item with the form: the group, the cluster, two municipalities."""
+    page = person.page  # type: ignore[attr-defined]
+    person.open("/punten/nieuw/")
+    page.get_by_label("Titel").fill(title)
+    page.get_by_label("Intervisiegroep").select_option(str(world.group.pk))  # type: ignore[attr-defined]
+    page.get_by_label("Doelcluster").select_option(str(world.cluster.pk))  # type: ignore[attr-defined]
+    page.get_by_label("Motivering").fill(rationale)
+    page.get_by_label("Voorstel van beslissing").fill("De cluster keurt de aankoop goed.")
+    page.get_by_label("Roeselare").check()
+    page.get_by_label("Tielt").check()
+    page.locator("main button[type=submit]").click()
+    person.expect_message("Het punt is bewaard als ontwerp.")

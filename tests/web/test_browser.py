@@ -24,6 +24,7 @@ from tests.web.browser import (
     WIDTHS,
     Person,
     assert_accessible,
+    draft_item,
     playwright_api,
     shoot,
 )
@@ -54,16 +55,12 @@ def test_the_journey_from_draft_to_completed_in_a_browser(
     anonymous.close()
 
     director = Person(browser, base, "author", shots)
-    director.open("/punten/nieuw/")
-    director.page.get_by_label("Titel").fill("Gezamenlijke aankoop van laadpalen")
-    director.page.get_by_label("Intervisiegroep").select_option(str(world.group.pk))
-    director.page.get_by_label("Doelcluster").select_option(str(world.cluster.pk))
-    director.page.get_by_label("Motivering").fill("Samen aankopen is goedkoper en sneller.")
-    director.page.get_by_label("Voorstel van beslissing").fill("De cluster keurt de aankoop goed.")
-    director.page.get_by_label("Roeselare").check()
-    director.page.get_by_label("Tielt").check()
-    director.page.get_by_role("button", name="Bewaren").click()
-    director.expect_message("Het punt is bewaard als ontwerp.")
+    draft_item(
+        director,
+        world,
+        "Gezamenlijke aankoop van laadpalen",
+        "Samen aankopen is goedkoper en sneller.",
+    )
     item = AgendaItem.objects.get(title="Gezamenlijke aankoop van laadpalen")
     director.step("Indienen bij de intervisiegroep")
     director.expect_message("Gedaan")

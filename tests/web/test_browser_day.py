@@ -20,7 +20,7 @@ from backend.followup.models import Action, ActionNote
 from backend.meetings.models import Meeting
 from backend.reminders.services import scan, send_due
 from tests.conftest import World
-from tests.web.browser import BROWSER, RECOVERY_CODES, Person, playwright_api
+from tests.web.browser import BROWSER, RECOVERY_CODES, Person, draft_item, playwright_api
 
 pytestmark = BROWSER
 
@@ -66,16 +66,9 @@ def test_a_working_day_with_the_pages_alone(
 
     # A director drafts the item with an attachment and submits it.
     director = Person(browser, base, "author", shots)
-    director.open("/punten/nieuw/")
-    director.page.get_by_label("Titel").fill("Gezamenlijke aankoop van laadpalen")
-    director.page.get_by_label("Intervisiegroep").select_option(str(world.group.pk))
-    director.page.get_by_label("Doelcluster").select_option(str(world.cluster.pk))
-    director.page.get_by_label("Motivering").fill("Samen aankopen is goedkoper.")
-    director.page.get_by_label("Voorstel van beslissing").fill("De cluster keurt de aankoop goed.")
-    director.page.get_by_label("Roeselare").check()
-    director.page.get_by_label("Tielt").check()
-    director.page.locator("main button[type=submit]").click()
-    director.expect_message("Het punt is bewaard als ontwerp.")
+    draft_item(
+        director, world, "Gezamenlijke aankoop van laadpalen", "Samen aankopen is goedkoper."
+    )
     item = AgendaItem.objects.get(title="Gezamenlijke aankoop van laadpalen")
     offer = tmp_path / "offerte.pdf"
     offer.write_bytes(PDF)

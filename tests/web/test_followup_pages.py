@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from backend.audit.models import TransitionLog
@@ -16,18 +15,9 @@ from backend.followup.models import Action, ActionNote
 from backend.reminders.models import Notification
 from backend.reminders.services import scan, send_due
 from tests.conftest import World
+from tests.web.pages import signed_in, text
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(person: object) -> Client:
-    client = Client()
-    client.force_login(person)  # type: ignore[arg-type]
-    return client
-
-
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
 
 
 def due(days: int = 30) -> str:

@@ -4,25 +4,15 @@ session: saved as it is typed, never lost on a refused step, printed in the minu
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from backend.audit.models import TransitionLog
 from backend.meetings.models import AgendaEntry, Attendance
 from backend.meetings.services import attendance_record
 from tests.conftest import World
+from tests.web.pages import signed_in, text
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(person: object) -> Client:
-    client = Client()
-    client.force_login(person)  # type: ignore[arg-type]
-    return client
-
-
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
 
 
 def test_the_chair_writes_the_discussion_and_it_is_saved_as_typed(world: World) -> None:

@@ -11,7 +11,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
@@ -22,19 +21,10 @@ from backend.reminders.models import Notification
 from backend.reminders.services import scan
 from backend.web.work import is_work, work_of
 from tests.conftest import World
+from tests.web.pages import signed_in, text
 from workflows.engine import available_transitions, fire
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(person: object) -> Client:
-    client = Client()
-    client.force_login(person)  # type: ignore[arg-type]
-    return client
-
-
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
 
 
 def steps_on_page(page: str, section: str) -> set[str]:

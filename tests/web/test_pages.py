@@ -17,19 +17,10 @@ from backend.followup.models import Action
 from backend.meetings.models import Attendance
 from backend.organisations.models import Membership
 from tests.conftest import World
+from tests.web.pages import signed_in, text
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(person: object) -> Client:
-    client = Client()
-    client.force_login(person)  # type: ignore[arg-type]
-    return client
-
-
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
 
 
 # --- Sign-in ---------------------------------------------------------------------------

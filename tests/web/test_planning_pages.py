@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from backend.audit.models import TransitionLog
@@ -14,21 +13,12 @@ from backend.meetings.models import Meeting
 from backend.meetings.services import series_dates
 from backend.organisations.models import Body
 from tests.conftest import World
+from tests.web.pages import signed_in, text
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
 
 LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def signed_in(person: object) -> Client:
-    client = Client()
-    client.force_login(person)  # type: ignore[arg-type]
-    return client
-
-
-def text(response: object) -> str:
-    return response.content.decode()  # type: ignore[attr-defined]
 
 
 def local(moment: dt.datetime) -> str:
