@@ -555,7 +555,11 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     in_session = meeting.state == MeetingState.IN_SESSION
     tally = tallies(meeting)
     notes = may_write_notes(user, meeting)
+    history = timeline(meeting)
+    held = {log.transition: log.at for log, _label, _state in history if log.kind != "edit"}
     return {
+        "opened_at": held.get("open"),
+        "closed_at": held.get("close"),
         "may_note": notes,
         "meeting": meeting,
         "entries": [
@@ -580,7 +584,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         .filter(meeting=meeting)
         .order_by("kind", "-version"),
         "transitions": forms_for(meeting, user),
-        "history": timeline(meeting),
+        "history": history,
     }
 
 

@@ -116,3 +116,15 @@ def test_everyone_present_keeps_who_sent_apologies_as_one_edit(world: World) -> 
         f"/vergaderingen/{meeting.pk}/aanwezigheid/", {"everyone": "1"}
     )
     assert answer.status_code == 302
+
+
+def test_the_meeting_page_says_when_it_was_opened_and_closed(world: World) -> None:
+    item = world.prepared_item()
+    meeting = world.meeting_in_session(item)
+    client = signed_in(world.cluster_member)
+    page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Geopend op" in page and "gesloten op" not in page
+    fire(item, "approve", actor=world.cluster_chair, text="Ja.", consensus=True)
+    fire(meeting, "close", actor=world.cluster_chair)
+    page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Geopend op" in page and "gesloten op" in page
