@@ -281,13 +281,24 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     decision = getattr(item, "decision", None)
+    history = timeline(item)
+    # What the chair said when deciding stays with the decision.
+    remark = next(
+        (
+            log
+            for log, _label, _state in reversed(history)
+            if log.transition in ("approve", "reject") and log.comment
+        ),
+        None,
+    )
     return render(
         request,
         "web/item_detail.html",
         {
             "item": item,
-            "history": timeline(item),
+            "history": history,
             "decision": decision,
+            "decision_remark": remark if decision else None,
             "votes": decision.votes.select_related("municipality") if decision else [],
             "actions": action_rows(request, item),
             "may_add_actions": may_add_actions(request.user, item),

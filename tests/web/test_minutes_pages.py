@@ -128,3 +128,20 @@ def test_the_meeting_page_says_when_it_was_opened_and_closed(world: World) -> No
     fire(meeting, "close", actor=world.cluster_chair)
     page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
     assert "Geopend op" in page and "gesloten op" in page
+
+
+def test_the_chairs_remark_stays_with_the_decision(world: World) -> None:
+    item = world.prepared_item()
+    world.meeting_in_session(item)
+    fire(
+        item,
+        "approve",
+        actor=world.cluster_chair,
+        text="Ja.",
+        consensus=True,
+        comment="Onder voorbehoud van de begroting.",
+    )
+    page = text(signed_in(world.cluster_member).get(f"/punten/{item.pk}/"))
+    decision = page[page.index('aria-labelledby="decision"') :]
+    decision = decision[: decision.index("</section>")]
+    assert "Opmerking van de voorzitter:</strong> Onder voorbehoud van de begroting." in decision
