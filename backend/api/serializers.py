@@ -281,6 +281,7 @@ class ActionSerializer(StatefulSerializer):
             "assignee",
             "service",
             "due_date",
+            "municipalities",
             "state",
             "version",
             "available_transitions",

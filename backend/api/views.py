@@ -583,7 +583,7 @@ class ActionViewSet(
     ordering_fields = ["due_date", "created_at", "id"]
     ordering = ["due_date", "id"]
 
-    shown_with = ((), ("item__entries__meeting",))
+    shown_with = ((), ("item__entries__meeting", "municipalities"))
     rules_read = ("item__intervision_group",)
 
     def visible(self) -> QuerySet[Any]:

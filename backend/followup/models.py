@@ -42,6 +42,13 @@ class Action(ActionTransitions, StatefulModel):
         verbose_name=_("service"),
     )
     due_date = models.DateField(_("due date"))
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="actions",
+        blank=True,
+        verbose_name=_("municipalities concerned"),
+        help_text=_("Of the item's municipalities, those this action is for; none: all."),
+    )
     state = FSMField(
         _("state"),
         max_length=20,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, ActionNote
-from backend.organisations.models import Person, Service
+from backend.organisations.models import Municipality, Person, Service
 from workflows import predicates as can
 from workflows.engine import EditRule, edit
 from workflows.errors import FieldReason, GuardFailed
@@ -69,9 +70,11 @@ def action_create(
     description: str = "",
     assignee: Person | None = None,
     service: Service | None = None,
+    municipalities: Iterable[Municipality] = (),
 ) -> Action:
     """Create a follow-up action on an approved item (by the coordinator), under the
-    item's lock: the item is still approved or in execution when the action is made."""
+    item's lock: the item is still approved or in execution when the action is made. The
+    municipalities it is for are some of the item's (none: all of them)."""
     rule = EditRule(
         permitted=lambda person, on: bool(can.can_manage_action(person, Action(item=on))),
         not_permitted=_("Only the coordinator creates actions."),
@@ -80,7 +83,8 @@ def action_create(
     )
     with edit(item, rule, actor=actor):
         _check_owner(item, assignee, service)
-        return Action.objects.create(
+        concerned = _check_municipalities(item, municipalities)
+        action = Action.objects.create(
             item=item,
             title=title,
             description=description,
@@ -88,6 +92,28 @@ def action_create(
             service=service,
             due_date=due_date,
         )
+        action.municipalities.set(concerned)
+        return action
+
+
+def _check_municipalities(
+    item: AgendaItem, municipalities: Iterable[Municipality]
+) -> list[Municipality]:
+    """Refuse a municipality the item does not concern (by name)."""
+    chosen = list(municipalities)
+    allowed = set(item.municipalities.values_list("pk", flat=True))
+    strangers = [m.name for m in chosen if m.pk not in allowed]
+    if strangers:
+        raise GuardFailed(
+            [
+                FieldReason(
+                    _("The item does not concern %(names)s; choose among its municipalities.")
+                    % {"names": ", ".join(sorted(strangers))},
+                    "municipalities",
+                )
+            ]
+        )
+    return chosen
 
 
 def action_update(
@@ -101,13 +127,24 @@ def action_update(
         wrong_state=_("A finished action can no longer be changed."),
     )
     with edit(action, rule, actor=actor) as change:
-        change.only(changes, {"title", "description", "assignee", "service", "due_date"})
+        change.only(
+            changes, {"title", "description", "assignee", "service", "due_date", "municipalities"}
+        )
         _check_owner(
             action.item,
             changes.get("assignee", action.assignee),
             changes.get("service", action.service),
         )
+        chosen = changes.pop("municipalities", None)
+        concerned = None if chosen is None else _check_municipalities(action.item, chosen)
         change.save(changes, expected_version=expected_version)
+        before = sorted(action.municipalities.values_list("pk", flat=True))
+        if concerned is not None and before != sorted(m.pk for m in concerned):
+            if not changes:  # only the municipalities: still one more version
+                change.unchanged(expected_version)
+                change.bump()
+            action.municipalities.set(concerned)
+            change.record("municipalities", before, sorted(m.pk for m in concerned))
     return action
 
 

@@ -21,7 +21,7 @@ from backend.agenda.selectors import items_visible_to
 from backend.followup.models import Action
 from backend.followup.selectors import actions_visible_to
 from backend.followup.services import FOLLOWED_UP, action_create, action_note_add
-from backend.organisations.models import Person, Service
+from backend.organisations.models import Municipality, Person, Service
 from backend.web.forms import MAX_TEXT, add_reasons
 from backend.web.transitions import forms_for
 from workflows import predicates as can
@@ -67,6 +67,14 @@ class ActionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": gettext_lazy("Choose a service of your region.")},
     )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Municipalities concerned"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: all the municipalities of the decision."),
+        error_messages={"invalid_choice": gettext_lazy("Choose among the item's municipalities.")},
+    )
     due_date = forms.DateField(
         label=gettext_lazy("Due date"),
         widget=DayInput(),
@@ -77,9 +85,10 @@ class ActionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Person, item: AgendaItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region = person.region_id
+        self.fields["municipalities"].queryset = item.municipalities.order_by("name")  # type: ignore[attr-defined]
         self.fields["assignee"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             region=region, is_active=True
         ).order_by("last_name", "first_name", "username")
@@ -132,7 +141,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_add_actions(person, item):
         messages.error(request, _("Actions are handed out by the coordinator, after the decision."))
         return HttpResponseRedirect(item_page(item.pk))
-    form = ActionForm(request.POST or None, person=person)
+    form = ActionForm(request.POST or None, person=person, item=item)
     if request.method == "POST" and form.is_valid():
         try:
             action = action_create(actor=person, item=item, **form.cleaned_data)
@@ -185,7 +194,7 @@ def action_rows(request: HttpRequest, item: AgendaItem) -> list[dict[str, Any]]:
         actions_visible_to(user)
         .filter(item=item)
         .select_related("assignee", "service", "item")
-        .prefetch_related("notes__author")
+        .prefetch_related("notes__author", "municipalities")
         .order_by("due_date", "id")
     )
     return [

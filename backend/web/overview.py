@@ -135,7 +135,11 @@ def follow_up_board(user: Any) -> Board:
     today = timezone.localdate()
     unfinished = actions_visible_to(user).filter(state__in=ActionState.unfinished())
     late = Q(due_date__lt=today)
-    actions = list(unfinished.select_related("item", "service", "assignee").order_by("due_date"))
+    actions = list(
+        unfinished.select_related("item", "service", "assignee")
+        .prefetch_related("municipalities", "item__municipalities")
+        .order_by("due_date")
+    )
     columns = [
         (
             state,
@@ -158,12 +162,17 @@ def follow_up_board(user: Any) -> Board:
         .annotate(open=Count("id", distinct=True), overdue=Count("id", filter=late, distinct=True))
         .order_by("-overdue", "name")
     )
-    per_municipality = list(
-        unfinished.filter(item__municipalities__isnull=False)
-        .values(name=F("item__municipalities__name"))
-        .annotate(open=Count("id", distinct=True), overdue=Count("id", filter=late, distinct=True))
-        .order_by("-overdue", "name")
-    )
+    # An action counts for the municipalities it is for, or else for all of its item's.
+    tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for action in actions:
+        concerned = action.municipalities.all() or action.item.municipalities.all()
+        for municipality in concerned:
+            tally[municipality.name][0] += 1
+            tally[municipality.name][1] += action.due_date < today
+    per_municipality: list[dict[str, Any]] = [
+        {"name": name, "open": n, "overdue": late_n}
+        for name, (n, late_n) in sorted(tally.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    ]
     return Board(columns=columns, per_service=per_service, per_municipality=per_municipality)
 
 

@@ -9,13 +9,16 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, ActionNote
+from backend.followup.services import action_create
 from backend.reminders.models import Notification
 from backend.reminders.services import scan, send_due
 from tests.conftest import World
 from tests.web.pages import signed_in, text
+from workflows.errors import GuardFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +209,69 @@ def test_a_step_from_the_page_itself_reloads_it_and_from_elsewhere_goes_there(
         HTTP_HX_CURRENT_URL="http://testserver/",
     )
     assert answer["HX-Redirect"] == f"{item_url}#action-{action.pk}"
+
+
+def test_an_action_is_for_some_of_the_decisions_municipalities(
+    world: World, decided: SimpleNamespace
+) -> None:
+    roeselare, tielt, izegem = world.municipalities
+    client = signed_in(world.coordinator)
+    form = text(client.get(f"/punten/{decided.item.pk}/acties/nieuw/"))
+    assert f'name="municipalities" value="{roeselare.pk}"' in form
+    assert f'name="municipalities" value="{izegem.pk}"' not in form
+    answer = client.post(
+        f"/punten/{decided.item.pk}/acties/nieuw/",
+        {
+            "title": "Alleen voor Tielt",
+            "service": world.service.pk,
+            "due_date": due(),
+            "municipalities": [tielt.pk],
+        },
+    )
+    assert answer.status_code == 302
+    action = Action.objects.get(title="Alleen voor Tielt")
+    assert list(action.municipalities.all()) == [tielt]
+    page = text(client.get(f"/punten/{decided.item.pk}/"))
+    assert "voor Tielt" in page
+    # The board counts it for Tielt only; the fixture's action (for all) for both.
+    board = text(client.get("/overzicht/"))
+    per_municipality = board[board.index("Per gemeente") :]
+    assert "<td>Tielt</td><td>2</td>" in per_municipality
+    assert "<td>Roeselare</td><td>1</td>" in per_municipality
+
+
+def test_a_municipality_the_item_does_not_concern_is_refused_by_name(
+    world: World, decided: SimpleNamespace
+) -> None:
+    izegem = world.municipalities[2]
+    with pytest.raises(GuardFailed) as refused:
+        action_create(
+            actor=world.coordinator,
+            item=decided.item,
+            title="Izegem",
+            service=world.service,
+            due_date=timezone.localdate(),
+            municipalities=[izegem],
+        )
+    [reason] = refused.value.reasons
+    assert "Izegem" in reason and reason.field == "municipalities"
+    assert not Action.objects.filter(title="Izegem").exists()
+
+
+def test_the_api_reads_and_changes_an_actions_municipalities(
+    world: World, decided: SimpleNamespace
+) -> None:
+    roeselare, _tielt, izegem = world.municipalities
+    api = APIClient()
+    api.force_authenticate(world.coordinator)
+    url = f"/api/v1/actions/{decided.action.pk}/"
+    assert api.get(url).json()["municipalities"] == []
+    answer = api.patch(url, {"municipalities": [roeselare.pk]}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["municipalities"] == [roeselare.pk]
+    assert answer.json()["version"] == decided.action.version + 1
+    refused = api.patch(url, {"municipalities": [izegem.pk]}, format="json")
+    assert refused.status_code == 400 and "Izegem" in str(refused.json())
+    assert list(Action.objects.get(pk=decided.action.pk).municipalities.all()) == [roeselare]
+    [log] = TransitionLog.objects.for_object(decided.action).filter(kind="edit")
+    assert log.params["fields"] == ["municipalities"]
