@@ -499,7 +499,7 @@ def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> Fol
             item__decision__body=meeting.body_id, state__in=ActionState.unfinished()
         )
         .select_related("assignee", "service", "item__decision")
-        .prefetch_related("item__municipalities")
+        .prefetch_related("municipalities", "item__municipalities")
         .order_by("due_date", "id")
     )
     left_out: set[int] = set()
@@ -539,7 +539,10 @@ def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> Fol
             continue
         open_actions += 1
         info = _action_info(action, action.item.decision.number)
-        concerned = [m.name for m in action.item.municipalities.all()]
+        # The municipalities the action is for, or else all of its item's.
+        concerned = [m.name for m in action.municipalities.all()] or [
+            m.name for m in action.item.municipalities.all()
+        ]
         if not concerned:
             regional.append(info)
         for name in concerned:

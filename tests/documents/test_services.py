@@ -300,3 +300,22 @@ def test_approving_the_minutes_stores_them_once_more_without_the_draft_banner(
     assert not any("Ontwerp" in line for line in text_of(approved))
     with pytest.raises(NotPossible):
         document_generate(meeting=meeting, kind="minutes", actor=world.coordinator)
+
+
+def test_the_follow_up_report_lists_an_action_under_the_municipalities_it_is_for(
+    world: World,
+) -> None:
+    meeting, decided, _noted = closed(world)
+    tielt = world.municipalities[1]
+    action_create(
+        actor=world.coordinator,
+        item=decided,
+        title="Alleen in Tielt",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        service=world.service,
+        municipalities=[tielt],
+    )
+    data = followup_report_data(meeting, public=False, version=1)
+    listed = {group.municipality: [a.title for a in group.actions] for group in data.groups}
+    assert listed["Tielt"] == ["Alleen in Tielt"]
+    assert "Alleen in Tielt" not in listed.get("Roeselare", [])
