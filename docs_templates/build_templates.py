@@ -374,6 +374,9 @@ def decision_block(document: DocumentObject) -> None:
         style="Midwest Label",
     )
     para(document, "{{ entry.decision.text }}")
+    tag(document, "if entry.decision.remark")
+    para(document, "Opmerking van de voorzitter: ", "{{ entry.decision.remark }}")
+    tag(document, "endif")
     votes_block(document, "entry.decision")
     tag(document, "endif")
 

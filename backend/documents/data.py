@@ -17,11 +17,14 @@ from typing import Any, ParamSpec, TypeVar
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem, Decision
+from backend.audit.models import TransitionLog
 from backend.documents.render import clean_text
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
@@ -111,6 +114,8 @@ class DecisionInfo:
     municipalities_for: str
     municipalities_against: str
     municipalities_abstain: str
+    remark: str = ""
+    """What the chair said when deciding (the step's comment), kept with the decision."""
 
 
 @dataclass(frozen=True)
@@ -337,6 +342,17 @@ def _action_info(action: Action, decision_number: str = "") -> ActionInfo:
     )
 
 
+def chair_remark() -> Subquery:
+    """For a queryset of decisions: the comment given with the step that decided the item
+    (approve or reject), if any."""
+    steps = TransitionLog.objects.steps().filter(
+        content_type=ContentType.objects.get_for_model(AgendaItem),
+        object_id=Cast(OuterRef("item_id"), output_field=CharField()),
+        transition__in=("approve", "reject"),
+    )
+    return Subquery(steps.exclude(comment="").order_by("-at").values("comment")[:1])
+
+
 def _decision_info(decision: Decision) -> DecisionInfo:
     by_choice: dict[str, list[str]] = defaultdict(list)
     for vote in sorted(decision.votes.all(), key=lambda v: v.municipality.name):
@@ -352,6 +368,7 @@ def _decision_info(decision: Decision) -> DecisionInfo:
         municipalities_for=names_list(by_choice["for"]),
         municipalities_against=names_list(by_choice["against"]),
         municipalities_abstain=names_list(by_choice["abstain"]),
+        remark=clean_text(getattr(decision, "remark", None) or ""),
     )
 
 
@@ -391,7 +408,8 @@ def _entries(
         .order_by("position")
     )
     if with_decisions:
-        entries = entries.select_related("item__decision").prefetch_related(
+        entries = entries.prefetch_related(
+            Prefetch("item__decision", queryset=Decision.objects.annotate(remark=chair_remark())),
             "item__decision__votes__municipality",
             Prefetch(
                 "item__actions",
@@ -602,6 +620,7 @@ def excerpt_data(decision: Decision, municipality: Municipality) -> ExcerptData:
     decision = (
         Decision.objects.select_related("item", "meeting__body__region")
         .prefetch_related("votes__municipality")
+        .annotate(remark=chair_remark())
         .get(pk=decision.pk)
     )
     item = decision.item

@@ -319,3 +319,23 @@ def test_the_follow_up_report_lists_an_action_under_the_municipalities_it_is_for
     listed = {group.municipality: [a.title for a in group.actions] for group in data.groups}
     assert listed["Tielt"] == ["Alleen in Tielt"]
     assert "Alleen in Tielt" not in listed.get("Roeselare", [])
+
+
+def test_the_minutes_keep_the_chairs_remark_with_the_decision(world: World) -> None:
+    item = world.prepared_item(title="Met een opmerking")
+    meeting = world.meeting_in_session(item)
+    fire(
+        item,
+        "approve",
+        actor=world.cluster_chair,
+        text="Goed.",
+        consensus=True,
+        comment="Onder voorbehoud van de begroting.",
+    )
+    fire(meeting, "close", actor=world.cluster_chair)
+    data = minutes_data(meeting, public=False, version=1)
+    [entry] = [e for e in data.entries if e.title == "Met een opmerking"]
+    assert entry.decision is not None
+    assert entry.decision.remark == "Onder voorbehoud van de begroting."
+    minutes = meeting.documents.filter(kind="minutes").order_by("-version").first()
+    assert "Opmerking van de voorzitter: Onder voorbehoud van de begroting." in text_of(minutes)
