@@ -384,6 +384,16 @@ def decision_block(document: DocumentObject) -> None:
 # --- The templates --------------------------------------------------------------------------
 
 
+def standing_block(document: DocumentObject) -> None:
+    """The points every meeting of the body starts with."""
+    tag(document, "if meeting.standing")
+    para(document, "Vaste punten", style="Midwest Label")
+    tag(document, "for point in meeting.standing")
+    para(document, "{{ point }}", style="List Bullet")
+    tag(document, "endfor")
+    tag(document, "endif")
+
+
 def agenda() -> DocumentObject:
     """The convocation and agenda of a meeting."""
     document = new_document("Uitnodiging en agenda")
@@ -407,6 +417,7 @@ def agenda() -> DocumentObject:
     )
     meeting_facts(document)
     para(document, "Agenda", style="Heading 1")
+    standing_block(document)
     tag(document, "for entry in entries")
     para(document, "{{ entry.number }}", ". ", "{{ entry.title }}", style="Heading 2")
     para(

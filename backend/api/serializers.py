@@ -205,6 +205,11 @@ class EntryNoteSerializer(serializers.ModelSerializer[AgendaEntry]):
 class MeetingSerializer(StatefulSerializer):
     location = TextField(max_length=200, allow_blank=True, required=False)
     entries = AgendaEntrySerializer(many=True, read_only=True)
+    standing_entries = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The points the meeting starts with, taken from its body when planned.",
+    )
 
     class Meta:
         model = Meeting
@@ -217,6 +222,7 @@ class MeetingSerializer(StatefulSerializer):
             "state",
             "version",
             "available_transitions",
+            "standing_entries",
             "entries",
         ]
 

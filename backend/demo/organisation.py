@@ -406,6 +406,10 @@ LEGAL_TERMS: dict[str, tuple[int | None, int | None]] = {
 }
 
 
+# Every body but an intervision group opens with the approval of its last minutes.
+STANDING = "Goedkeuring van de notulen van de vorige vergadering"
+
+
 def _body(demo: Demo, kind: str, code: str, name: str, prepares_for: Body | None = None) -> Body:
     agenda_days, decision_list_days = LEGAL_TERMS.get(kind, (None, None))
     body, _created = Body.objects.update_or_create(
@@ -417,6 +421,7 @@ def _body(demo: Demo, kind: str, code: str, name: str, prepares_for: Body | None
             "prepares_for": prepares_for,
             "agenda_term_days": agenda_days,
             "decision_list_term_days": decision_list_days,
+            "standing_entries": "" if kind == Body.Kind.INTERVISION_GROUP else STANDING,
         },
     )
     demo.bodies[code] = body

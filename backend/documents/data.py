@@ -72,6 +72,7 @@ class MeetingInfo:
     chairs: str
     state: str
     minutes_approved: bool
+    standing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,6 +281,7 @@ def _meeting_info(meeting: Meeting) -> MeetingInfo:
         chairs=names_list(person_name(m.person) for m in chairs),
         state=str(meeting.get_state_display()),
         minutes_approved=meeting.state == MeetingState.MINUTES_APPROVED,
+        standing=tuple(clean_text(str(point)) for point in meeting.standing_entries or ()),
     )
 
 

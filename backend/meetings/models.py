@@ -23,6 +23,12 @@ class Meeting(MeetingTransitions, StatefulModel):
     submission_deadline = models.DateTimeField(
         _("submission deadline"), help_text=_("Items can be scheduled until this moment.")
     )
+    standing_entries = models.JSONField(
+        _("standing entries"),
+        default=list,
+        blank=True,
+        help_text=_("The points this meeting starts with, taken from its body when planned."),
+    )
     state = FSMField(
         _("state"),
         max_length=20,

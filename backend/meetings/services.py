@@ -56,6 +56,8 @@ def meeting_plan(
         starts_at=starts_at,
         submission_deadline=submission_deadline,
         location=location,
+        # A new meeting starts with the standing entries its body has.
+        standing_entries=body.standing(),
     )
 
 

@@ -242,6 +242,15 @@ class Body(models.Model):
         blank=True,
         help_text=_("Proposed when a meeting is planned. Empty: the region's default."),
     )
+    standing_entries = models.TextField(
+        _("standing entries"),
+        blank=True,
+        default="",
+        help_text=_(
+            "The points every meeting of this body starts with, one per line (e.g. "
+            "Goedkeuring van de notulen van de vorige vergadering)."
+        ),
+    )
     agenda_term_days = models.PositiveSmallIntegerField(
         _("days before the meeting its agenda must be public"),
         null=True,
@@ -269,6 +278,10 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def standing(self) -> list[str]:
+        """The standing entries, one per line, without empty lines."""
+        return [line.strip() for line in self.standing_entries.splitlines() if line.strip()]
 
     def lead_days(self, name: str) -> int:
         """Return a reminder lead time of this body, or the region's default."""

@@ -134,6 +134,9 @@ class MeetingForm(forms.Form):
         bodies = bodies_planned_by(person)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
         # Each body's usual deadline, for the page to propose one as soon as a date is given.
+        self.fields["body"].help_text = _(
+            "A new meeting starts with the standing entries of its body."
+        )
         self.fields["body"].widget.attrs["data-deadline-days"] = ",".join(
             f"{body.pk}:{body.lead_days('submission_deadline_days')}" for body in bodies
         )

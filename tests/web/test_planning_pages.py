@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from backend.audit.models import TransitionLog
+from backend.documents.data import agenda_data
 from backend.meetings.models import Meeting
 from backend.meetings.services import series_dates
 from backend.organisations.models import Body
@@ -225,3 +227,27 @@ def test_the_schedule_step_without_a_meeting_leads_to_planning_one(world: World)
         signed_in(world.coordinator).get(f"/vergaderingen/nieuw/?body={world.cluster.pk}")
     )
     assert f'<option value="{world.cluster.pk}" selected>' in chosen
+
+
+def test_a_new_meeting_starts_with_its_bodys_standing_entries(world: World) -> None:
+    world.cluster.standing_entries = (
+        "Goedkeuring van de notulen van de vorige vergadering\n\n  Mededelingen  \n"
+    )
+    world.cluster.save()
+    signed_in(world.coordinator).post(
+        "/vergaderingen/nieuw/", {"body": world.cluster.pk, "starts_at": local(in_days(20))}
+    )
+    meeting = Meeting.objects.get(body=world.cluster)
+    standing = ["Goedkeuring van de notulen van de vorige vergadering", "Mededelingen"]
+    assert meeting.standing_entries == standing
+    page = text(signed_in(world.cluster_member).get(f"/vergaderingen/{meeting.pk}/"))
+    assert "Vaste punten" in page and "<li>Mededelingen</li>" in page
+    assert agenda_data(meeting, public=True, version=1).meeting.standing == tuple(standing)
+    api = APIClient()
+    api.force_authenticate(world.cluster_member)
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/").json()["standing_entries"] == standing
+    # Changing the body later leaves the planned meeting as it was planned.
+    world.cluster.standing_entries = ""
+    world.cluster.save()
+    meeting.refresh_from_db()
+    assert meeting.standing_entries == standing
