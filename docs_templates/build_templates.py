@@ -589,6 +589,10 @@ def followup_report() -> DocumentObject:
         "{{ meeting.body }}",
         ".",
     )
+    tag(document, "for chart in charts")
+    para(document, "{{ chart.title }}", style="Heading 3")
+    para(document, "{{ chart.picture }}")
+    tag(document, "endfor")
     tag(document, "for group in groups")
     para(document, "{{ group.municipality }}", style="Heading 1")
     tag(document, "if group.ratifications")

@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
-from backend.documents.render import clean_text
+from backend.documents.pictures import chart_png
+from backend.documents.render import Picture, clean_text
+from backend.followup import figures
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import quorum_of
@@ -184,7 +186,16 @@ class FollowupReportData:
     regional_actions: tuple[ActionInfo, ...]
     open_actions: int
     pending_ratifications: int
+    charts: tuple[ChartInfo, ...] = ()
     confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class ChartInfo:
+    """One of the follow-up charts the overview shows, as a picture for the document."""
+
+    title: str
+    picture: Picture
 
 
 @dataclass(frozen=True)
@@ -575,7 +586,25 @@ def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> Fol
         )
         for name, parts in sorted(per_municipality.items())
     )
+    body = meeting.body_id
+    hidden = secret if public else set()
+    charts = (
+        figures.decision_times(Decision.objects.filter(body=body).exclude(item__in=hidden)),
+        figures.actions_by_week(
+            Action.objects.filter(
+                item__decision__body=body, state__in=ActionState.unfinished()
+            ).exclude(item__in=hidden)
+        ),
+        figures.ratification_progress(
+            Ratification.objects.filter(decision__body=body).exclude(decision__item__in=hidden)
+        ),
+    )
     return FollowupReportData(
+        charts=tuple(
+            ChartInfo(title=chart.title, picture=Picture(chart_png(chart)))
+            for chart in charts
+            if chart.bars
+        ),
         document=_document_info("followup_report", version, public, len(left_out)),
         meeting=_meeting_info(meeting),
         groups=groups,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import LxmlError
@@ -32,6 +33,14 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]
 # Inside a <w:t> element: close the text, add the break (or tab), open a new text.
 _LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
+@dataclasses.dataclass(frozen=True)
+class Picture:
+    """An image a template shows where it prints the value (a PNG, at a width in mm)."""
+
+    png: bytes
+    width_mm: int = 160
 
 
 class RenderError(Exception):
@@ -55,6 +64,9 @@ def as_word_text(value: Any) -> Markup:
     """
     if value is None:
         return Markup("")
+    if isinstance(value, InlineImage):
+        # docxtpl's own drawing XML, made from our PNG: no person's text in it.
+        return Markup(str(value))  # noqa: S704
     if isinstance(value, Markup):
         text = clean_text(str(value))
     else:
@@ -89,11 +101,30 @@ def context_of(data: Any) -> dict[str, Any]:
     raise TypeError(f"Cannot render {type(data).__name__}: give a dataclass or a mapping.")
 
 
+def with_images(value: Any, document: DocxTemplate) -> Any:
+    """The value with each Picture (in a tuple of records) as an image of the document."""
+    if isinstance(value, Picture):
+        return InlineImage(document, BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, tuple) and any(
+        dataclasses.is_dataclass(item) and not isinstance(item, type) for item in value
+    ):
+        return tuple(
+            {f.name: with_images(getattr(item, f.name), document) for f in dataclasses.fields(item)}
+            if dataclasses.is_dataclass(item)
+            and not isinstance(item, type)
+            and any(isinstance(getattr(item, f.name), Picture) for f in dataclasses.fields(item))
+            else item
+            for item in value
+        )
+    return value
+
+
 def render(data: Any, template: Path | str | IO[bytes]) -> bytes:
     """Fill the Word template (a path or an open file) with the data; return the bytes."""
     context = context_of(data)
     try:
         document = DocxTemplate(str(template) if isinstance(template, Path) else template)
+        context = {name: with_images(value, document) for name, value in context.items()}
         document.render(context, jinja_env=environment())
         out = BytesIO()
         document.save(out)

@@ -23,6 +23,7 @@ from backend.documents.data import (
     minutes_data,
 )
 from backend.documents.models import GeneratedDocument
+from backend.documents.pictures import plain
 from backend.documents.services import (
     TemplateBroken,
     document_full_version,
@@ -339,3 +340,31 @@ def test_the_minutes_keep_the_chairs_remark_with_the_decision(world: World) -> N
     assert entry.decision.remark == "Onder voorbehoud van de begroting."
     minutes = meeting.documents.filter(kind="minutes").order_by("-version").first()
     assert "Opmerking van de voorzitter: Onder voorbehoud van de begroting." in text_of(minutes)
+
+
+def test_the_follow_up_report_carries_the_overviews_charts_as_pictures(world: World) -> None:
+    meeting, decided, _noted = closed(world)
+    action_create(
+        actor=world.coordinator,
+        item=decided,
+        title="Tracé uittekenen",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        service=world.service,
+    )
+    data = followup_report_data(meeting, public=True, version=1)
+    assert [chart.title for chart in data.charts] == [
+        "Dagen van ontwerp tot beslissing",
+        "Open acties per week waarin ze klaar moeten zijn",
+        "Bekrachtigingen per gemeente",
+    ]
+    assert all(chart.picture.png.startswith(b"\x89PNG") for chart in data.charts)
+    document = document_generate(meeting=meeting, kind="followup_report", actor=world.coordinator)
+    with document.file.open("rb") as handle:
+        word = read(handle.read())
+    pictures = [rel for rel in word.part.rels.values() if "image" in rel.reltype]
+    assert len(pictures) == 3
+    assert "Bekrachtigingen per gemeente" in text_of(document)
+
+
+def test_a_chart_painted_without_an_accented_font_keeps_the_letters_readable() -> None:
+    assert plain("Ardooie – GIS-coördinator’s") == "Ardooie - GIS-coordinator's"

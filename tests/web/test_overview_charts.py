@@ -11,8 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
+from backend.agenda.selectors import decisions_visible_to
+from backend.followup.figures import actions_by_week, decision_times, ratification_progress
 from backend.followup.models import Action
-from backend.web.charts import actions_by_week, decision_times, ratification_progress
+from backend.followup.selectors import actions_visible_to, ratifications_visible_to
 from tests.conftest import World
 from workflows.engine import fire
 
@@ -29,10 +31,10 @@ def test_the_charts_count_what_the_region_holds(world: World, decided: SimpleNam
         service=world.service,
         due_date=timezone.localdate() - dt.timedelta(days=1),
     )
-    times = decision_times(world.coordinator)
+    times = decision_times(decisions_visible_to(world.coordinator))
     [bar] = times.bars
     assert bar.label == world.cluster.name and round(bar.parts[0].value) == 20
-    weeks = actions_by_week(world.coordinator)
+    weeks = actions_by_week(actions_visible_to(world.coordinator))
     assert weeks.bars[0].label == "te laat" and weeks.bars[0].parts[0].value == 1
     assert sum(b.parts[0].value for b in weeks.bars) == 2
     fire(
@@ -44,7 +46,8 @@ def test_the_charts_count_what_the_region_holds(world: World, decided: SimpleNam
         reference="CBS/1",
     )
     progress = {
-        b.label: [p.value for p in b.parts] for b in ratification_progress(world.coordinator).bars
+        b.label: [p.value for p in b.parts]
+        for b in ratification_progress(ratifications_visible_to(world.coordinator)).bars
     }
     assert progress == {"Roeselare": [1, 0], "Tielt": [0, 1]}
 
@@ -65,5 +68,5 @@ def test_the_overview_draws_them_with_their_figures_as_a_table(
 
 
 def test_a_region_sees_only_its_own_figures(world: World, decided: SimpleNamespace) -> None:
-    assert ratification_progress(world.stranger).bars == ()
-    assert decision_times(world.stranger).bars == ()
+    assert ratification_progress(ratifications_visible_to(world.stranger)).bars == ()
+    assert decision_times(decisions_visible_to(world.stranger)).bars == ()
