@@ -38,10 +38,10 @@ def _event(meeting: Meeting, *, with_agenda: bool = False) -> Event:
     return event
 
 
-def agenda_text(meeting: Meeting, link: str) -> str:
-    """The agenda as the invitation's calendar entry holds it: the titles of the entries
-    (a confidential one only counted, the calendar leaves the product) and the link."""
-    lines = [_("Agenda:")]
+def agenda_lines(meeting: Meeting) -> list[str]:
+    """The agenda as an invitation holds it: the titles of the entries, in order (a
+    confidential one only counted: the invitation leaves the product)."""
+    lines = []
     hidden = 0
     for entry in meeting.entries.select_related("item").order_by("position"):
         if entry.item.confidential:
@@ -53,6 +53,12 @@ def agenda_text(meeting: Meeting, link: str) -> str:
             ngettext("and %(n)d confidential item", "and %(n)d confidential items", hidden)
             % {"n": hidden}
         )
+    return lines
+
+
+def agenda_text(meeting: Meeting, link: str) -> str:
+    """The agenda and the link, as the invitation's calendar entry describes it."""
+    lines = [_("Agenda:"), *agenda_lines(meeting)]
     lines += ["", _("Everything for this meeting: %(link)s") % {"link": link}]
     return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from backend.agenda.models import AgendaItem
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import TemplateBroken, excerpt_file_name, excerpt_render
 from backend.followup.models import Action, Ratification
-from backend.meetings.calendar import meeting_ics
+from backend.meetings.calendar import agenda_lines, meeting_ics
 from backend.meetings.models import Meeting
 from backend.reminders import kinds
 from backend.reminders.models import Notification
@@ -109,8 +109,18 @@ def compose(notifications: Sequence[Notification]) -> Mail:
     """Return the e-mail for one reminder, or a digest of several, to one person."""
     with translation.override(settings.LANGUAGE_CODE):
         person = notifications[0].recipient
-        # Each line with the page it is about (a digest's figures have none).
-        lines = [(describe(n), link_of(n)) for n in notifications]
+        # Each line with the page it is about (a digest's figures and an invitation's
+        # agenda, for whom may see the meeting, follow it without one).
+        lines: list[tuple[str, str]] = []
+        for n in notifications:
+            lines.append((describe(n), link_of(n)))
+            meeting = n.subject
+            if (
+                n.kind == Kind.INVITATION
+                and isinstance(meeting, Meeting)
+                and may_see(n.recipient, meeting)
+            ):
+                lines += [(f"  {line}", "") for line in agenda_lines(meeting)]
         if len(notifications) == 1 and notifications[0].kind == Kind.DIGEST:
             lines += [(line, "") for line in digest_lines(notifications[0].subject)]
         if len(notifications) == 1:

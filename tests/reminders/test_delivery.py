@@ -176,6 +176,9 @@ def test_an_invitation_crosses_a_real_smtp_conversation_in_dutch_with_its_ics(
     assert f"{settings.SITE_URL}/vergaderingen/{meeting.pk}/" in text
     assert "U bent uitgenodigd op Ruimte en mobiliteit" in text
     assert "Stadhuis Tielt" in text
+    # The invitation carries the agenda.
+    titles = [entry.item.title for entry in meeting.entries.order_by("position")]
+    assert titles and f"1. {titles[0]}" in text
     html = message.get_body(("html",)).get_content()
     assert (
         f'<li><a href="{settings.SITE_URL}/vergaderingen/{meeting.pk}/">U bent uitgenodigd' in html
@@ -218,4 +221,28 @@ def test_a_wake_up_is_queued_after_a_convene_when_enabled(
     settings.Q_CLUSTER.pop("redis", None)
     with django_capture_on_commit_callbacks(execute=True):
         convened(world)
+    assert OrmQ.objects.count() == 1
+
+
+def test_a_wake_up_is_queued_after_a_new_action_when_enabled(
+    world: World, settings: pytest.FixtureRequest, django_capture_on_commit_callbacks
+) -> None:
+    from django_q.models import OrmQ
+
+    from backend.followup.services import action_create
+
+    item = world.prepared_item()
+    world.meeting_in_session(item)
+    fire(item, "approve", actor=world.cluster_chair, text="Ja.", consensus=True)
+    settings.REMINDERS_WAKE_ON_TRANSITION = True
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "orm": "default"}
+    settings.Q_CLUSTER.pop("redis", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        action_create(
+            actor=world.coordinator,
+            item=item,
+            title="Meteen gemeld",
+            service=world.service,
+            due_date=timezone.localdate(),
+        )
     assert OrmQ.objects.count() == 1
