@@ -17,14 +17,12 @@ from typing import Any, ParamSpec, TypeVar
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem, Decision
-from backend.audit.models import TransitionLog
+from backend.agenda.selectors import chair_remark
 from backend.documents.pictures import chart_png
 from backend.documents.render import Picture, clean_text
 from backend.followup import figures
@@ -313,7 +311,7 @@ def _meeting(meeting: Meeting) -> Meeting:
 
 def is_confidential(entry: AgendaEntry) -> bool:
     """Whether an entry belongs in the full version only: in closed session or confidential."""
-    return entry.session == AgendaEntry.Session.CLOSED or entry.item.confidential
+    return entry.confidential
 
 
 def _split(
@@ -353,17 +351,6 @@ def _action_info(action: Action, decision_number: str = "") -> ActionInfo:
         item=clean_text(action.item.title),
         decision_number=decision_number,
     )
-
-
-def chair_remark() -> Subquery:
-    """For a queryset of decisions: the comment given with the step that decided the item
-    (approve or reject), if any."""
-    steps = TransitionLog.objects.steps().filter(
-        content_type=ContentType.objects.get_for_model(AgendaItem),
-        object_id=Cast(OuterRef("item_id"), output_field=CharField()),
-        transition__in=("approve", "reject"),
-    )
-    return Subquery(steps.exclude(comment="").order_by("-at").values("comment")[:1])
 
 
 def _decision_info(decision: Decision) -> DecisionInfo:

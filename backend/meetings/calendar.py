@@ -39,12 +39,12 @@ def _event(meeting: Meeting, *, with_agenda: bool = False) -> Event:
 
 
 def agenda_lines(meeting: Meeting) -> list[str]:
-    """The agenda as an invitation holds it: the titles of the entries, in order (a
-    confidential one only counted: the invitation leaves the product)."""
+    """The agenda as an invitation holds it: the titles of the entries, in order (one in
+    closed session or confidential only counted: the invitation leaves the product)."""
     lines = []
     hidden = 0
     for entry in meeting.entries.select_related("item").order_by("position"):
-        if entry.item.confidential:
+        if entry.confidential:
             hidden += 1
         else:
             lines.append(f"{entry.position}. {entry.item.title}")

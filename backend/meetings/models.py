@@ -111,6 +111,13 @@ class AgendaEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.item}"
 
+    @property
+    def confidential(self) -> bool:
+        """Whether the entry belongs only to who may see it all: in closed session, or its
+        item confidential (the public versions and everything that leaves the product
+        leave it out)."""
+        return self.session == AgendaEntry.Session.CLOSED or self.item.confidential
+
 
 class Attendance(models.Model):
     """Whether a member attended a meeting, and which municipality they represented."""

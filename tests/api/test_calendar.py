@@ -78,3 +78,14 @@ def test_the_invitation_calendar_entry_holds_the_agenda_and_the_link(
     assert "Personeelsdossier" not in description and "en 1 vertrouwelijk punt" in description
     link = f"https://besluiten.midwest.example/vergaderingen/{meeting.pk}/"
     assert link in description and str(event["url"]) == link
+
+
+def test_an_entry_in_closed_session_is_only_counted_in_the_invitation(world: World, api) -> None:
+    meeting = world.meeting(days=10)
+    item = world.prepared_item(title="Aankoop van een gebouw")
+    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    meeting.entries.update(session="closed")
+    body = api("cluster_member").get(f"/api/v1/meetings/{meeting.pk}/ics/").content
+    [event] = Calendar.from_ical(body).walk("VEVENT")
+    assert "Aankoop van een gebouw" not in str(event["description"])
+    assert "en 1 vertrouwelijk punt" in str(event["description"])
