@@ -97,6 +97,12 @@ class MeetingState(models.TextChoices):
     def not_cancelled(cls) -> tuple[str, ...]:
         return tuple(state for state in cls.values if state != cls.CANCELLED)
 
+    @classmethod
+    def unfinished(cls) -> tuple[str, ...]:
+        """The states of a meeting that still asks for a step (until its minutes are
+        approved)."""
+        return (cls.PLANNED, cls.CONVENED, cls.IN_SESSION, cls.CLOSED)
+
 
 class ActionState(models.TextChoices):
     OPEN = "open", gettext_lazy("open")

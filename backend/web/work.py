@@ -31,12 +31,6 @@ WAYS_OUT = {"withdraw", "cancel"}
 OPTIONAL = {"forward"}
 NEAR = dt.timedelta(days=21)
 """A planned meeting is work (to convene) from three weeks before it."""
-OPEN_MEETING_STATES = (
-    MeetingState.PLANNED,
-    MeetingState.CONVENED,
-    MeetingState.IN_SESSION,
-    MeetingState.CLOSED,
-)
 
 
 def is_work(name: str) -> bool:
@@ -84,7 +78,7 @@ def item_work(person: Person) -> list[tuple[Any, list[TransitionForm]]]:
 def meeting_work(person: Person, now: dt.datetime) -> list[tuple[Meeting, list[TransitionForm]]]:
     meetings = (
         meetings_visible_to(person)
-        .filter(state__in=OPEN_MEETING_STATES)
+        .filter(state__in=MeetingState.unfinished())
         .exclude(state=MeetingState.PLANNED, starts_at__gt=now + NEAR)
         .select_related("body")
         .order_by("starts_at")[:100]
