@@ -37,6 +37,7 @@ from workflows.errors import (
     NotPermitted,
     NotPossible,
     NotVisible,
+    TransitionError,
     UnknownTransition,
 )
 from workflows.machine import Firing, Machine, Reason, Step, registered
@@ -291,6 +292,15 @@ def check_edit(obj: Any, rule: EditRule, *, actor: Any) -> None:
     to turn a request away before reading what it carries. `edit` checks again."""
     rule.refuse_unseen(obj, actor)
     rule.refuse_now(obj, actor, obj.state)
+
+
+def may_edit(obj: Any, rule: EditRule, *, actor: Any) -> bool:
+    """Whether the rule allows the actor the edit now (for a page to offer it or not)."""
+    try:
+        check_edit(obj, rule, actor=actor)
+    except TransitionError:
+        return False
+    return True
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, ActionNote
@@ -17,6 +18,13 @@ from workflows.errors import FieldReason, GuardFailed
 from workflows.states import ActionState, ItemState
 
 FOLLOWED_UP = ItemState.followed_up()
+NEW_ACTION = EditRule(
+    permitted=lambda person, item: bool(can.can_manage_action(person, Action(item=item))),
+    not_permitted=gettext_lazy("Only the coordinator creates actions."),
+    states=FOLLOWED_UP,
+    wrong_state=gettext_lazy("Actions follow an approved item."),
+)
+"""Who hands out an action on an item, and when (an edit of the item)."""
 
 
 def _check_owner(item: AgendaItem, assignee: Person | None, service: Service | None) -> None:
@@ -75,13 +83,7 @@ def action_create(
     """Create a follow-up action on an approved item (by the coordinator), under the
     item's lock: the item is still approved or in execution when the action is made. The
     municipalities it is for are some of the item's (none: all of them)."""
-    rule = EditRule(
-        permitted=lambda person, on: bool(can.can_manage_action(person, Action(item=on))),
-        not_permitted=_("Only the coordinator creates actions."),
-        states=FOLLOWED_UP,
-        wrong_state=_("Actions follow an approved item."),
-    )
-    with edit(item, rule, actor=actor):
+    with edit(item, NEW_ACTION, actor=actor):
         _check_owner(item, assignee, service)
         concerned = _check_municipalities(item, municipalities)
         action = Action.objects.create(

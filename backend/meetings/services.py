@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import secrets
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
 from backend.organisations.models import Body, Membership, Person
@@ -85,14 +87,17 @@ def meeting_update(
     return meeting
 
 
+ATTENDANCE = EditRule(
+    permitted=can.can_run_meeting,
+    states=MeetingState.attendance_open(),
+    wrong_state=gettext_lazy("Attendance can no longer be changed for this meeting."),
+)
+"""Who records attendance, and until when."""
+
+
 def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: Any) -> Attendance:
     """Record (or replace) whether a member of the meeting's body is present."""
-    rule = EditRule(
-        permitted=can.can_run_meeting,
-        states=MeetingState.attendance_open(),
-        wrong_state=_("Attendance can no longer be changed for this meeting."),
-    )
-    with edit(meeting, rule, actor=actor) as change:
+    with edit(meeting, ATTENDANCE, actor=actor) as change:
         if status not in Attendance.Status.values:
             raise GuardFailed([_("The status is present, excused or absent.")])
         membership = (
@@ -121,12 +126,7 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
 def attendance_everyone_present(*, meeting: Meeting, actor: Any) -> int:
     """Record every member of the body whose attendance is not recorded yet as present
     (who is already excused or absent stays so), as one edit; return how many."""
-    rule = EditRule(
-        permitted=can.can_run_meeting,
-        states=MeetingState.attendance_open(),
-        wrong_state=_("Attendance can no longer be changed for this meeting."),
-    )
-    with edit(meeting, rule, actor=actor) as change:
+    with edit(meeting, ATTENDANCE, actor=actor) as change:
         recorded = set(
             Attendance.objects.select_for_update()
             .filter(meeting=meeting)
@@ -211,6 +211,15 @@ def agenda_arrange(*, meeting: Meeting, actor: Any, entries: list[dict[str, Any]
 
 
 NOTE_STATES = MeetingState.notes_open()
+NOTES = EditRule(
+    permitted=can.can_run_meeting,
+    states=NOTE_STATES,
+    wrong_state=gettext_lazy(
+        "A discussion note is written during the session and until the minutes are approved."
+    ),
+)
+"""Who writes the discussion notes, and until when (an entry's note also asks that its
+item may be seen)."""
 
 
 def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntry:
@@ -219,12 +228,8 @@ def entry_note_write(*, entry: AgendaEntry, actor: Any, note: str) -> AgendaEntr
     The secretariat (a chair or secretary of the body, or the coordinator) writes it during
     the session and until the minutes are approved; then the note is frozen with them.
     """
-    rule = EditRule(
-        permitted=can.can_run_meeting,
-        states=NOTE_STATES,
-        wrong_state=_(
-            "A discussion note is written during the session and until the minutes are approved."
-        ),
+    rule = dataclasses.replace(
+        NOTES,
         visible=lambda actor, meeting: bool(
             can.can_view_meeting(actor, meeting) and can.can_view_item(actor, entry.item)
         ),

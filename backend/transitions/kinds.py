@@ -35,9 +35,15 @@ class Kind:
     # holds that page's key (an action and a ratification show on their item's page).
     page: str
     page_key: str = "pk"
+    # Shown on another object's page: the place there ("#action-3"), else "".
+    anchor: str = ""
 
     def page_of(self, obj: Any) -> str:
         return reverse(self.page, args=[attrgetter(self.page_key)(obj)])
+
+    def place_of(self, obj: Any) -> str:
+        page = self.page_of(obj)
+        return f"{page}#{self.anchor}-{obj.pk}" if self.anchor else page
 
 
 KINDS = {
@@ -45,13 +51,14 @@ KINDS = {
     for kind in (
         Kind("item", AgendaItem, items_visible_to, "web:item"),
         Kind("meeting", Meeting, meetings_visible_to, "web:meeting"),
-        Kind("action", Action, actions_visible_to, "web:item", page_key="item_id"),
+        Kind("action", Action, actions_visible_to, "web:item", page_key="item_id", anchor="action"),
         Kind(
             "ratification",
             Ratification,
             ratifications_visible_to,
             "web:item",
             page_key="decision.item_id",
+            anchor="ratification",
         ),
     )
 }
@@ -68,3 +75,9 @@ def kind_of(obj: Any) -> str:
 def page_of(obj: Any) -> str:
     """Return the address of the page that shows the object."""
     return KINDS[kind_of(obj)].page_of(obj)
+
+
+def place_of(obj: Any) -> str:
+    """Return the address of the object's place: its page, or its place on the page that
+    shows it (an action on its item's page)."""
+    return KINDS[kind_of(obj)].place_of(obj)

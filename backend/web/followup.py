@@ -20,11 +20,13 @@ from backend.agenda.models import AgendaItem
 from backend.agenda.selectors import items_visible_to
 from backend.followup.models import Action
 from backend.followup.selectors import actions_visible_to
-from backend.followup.services import FOLLOWED_UP, action_create, action_note_add
+from backend.followup.services import NEW_ACTION, action_create, action_note_add
 from backend.organisations.models import Municipality, Person, Service
+from backend.transitions.kinds import place_of
 from backend.web.forms import MAX_TEXT, add_reasons
 from backend.web.transitions import forms_for
 from workflows import predicates as can
+from workflows.engine import may_edit
 from workflows.errors import NotVisible, TransitionError
 
 
@@ -122,12 +124,13 @@ class NoteForm(forms.Form):
 def may_add_actions(person: Any, item: AgendaItem) -> bool:
     """Whether the person hands out actions on this item now (the coordinator, after the
     decision)."""
-    return item.state in FOLLOWED_UP and can.can_manage_action(person, Action(item=item))
+    return may_edit(item, NEW_ACTION, actor=person)
 
 
 def item_page(item_id: int, action: Action | None = None) -> str:
-    url = reverse("web:item", args=[item_id])
-    return f"{url}#action-{action.pk}" if action else f"{url}#actions"
+    if action is not None:
+        return place_of(action)
+    return reverse("web:item", args=[item_id]) + "#actions"
 
 
 @login_required

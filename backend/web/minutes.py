@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from backend.agenda.selectors import entries_visible_to
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import meetings_visible_to
-from backend.meetings.services import NOTE_STATES, entry_note_write
+from backend.meetings.services import NOTES, entry_note_write
 from backend.web.forms import MAX_TEXT
-from workflows import predicates as can
+from workflows.engine import may_edit
 from workflows.errors import NotVisible, TransitionError
 
 
@@ -37,7 +37,7 @@ class EntryNoteForm(forms.Form):
 
 def may_write_notes(user: object, meeting: Meeting) -> bool:
     """Whether the person writes the discussion notes of this meeting now."""
-    return meeting.state in NOTE_STATES and bool(can.can_run_meeting(user, meeting))
+    return may_edit(meeting, NOTES, actor=user)
 
 
 @login_required
