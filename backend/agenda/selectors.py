@@ -8,11 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from backend.agenda.models import AgendaItem, Decision
+from backend.audit.models import TransitionLog
 from backend.meetings.models import AgendaEntry
 from workflows.predicates import IN_THE_GROUP, roles_of
+
+DECIDING_STEPS = ("approve", "reject")
+"""The steps that decide an item; what the chair says with one stays with the decision."""
+
+
+def chair_remark() -> Subquery:
+    """For a queryset of decisions: the comment given with the step that decided the item,
+    if any."""
+    steps = TransitionLog.objects.steps().filter(
+        content_type=ContentType.objects.get_for_model(AgendaItem),
+        object_id=Cast(OuterRef("item_id"), output_field=CharField()),
+        transition__in=DECIDING_STEPS,
+    )
+    return Subquery(steps.exclude(comment="").order_by("-at").values("comment")[:1])
 
 
 def items_visible_to(user: Any) -> QuerySet[AgendaItem]:

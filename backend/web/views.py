@@ -26,7 +26,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision, Vote
-from backend.agenda.selectors import chain_of, entries_visible_to, items_visible_to
+from backend.agenda.selectors import (
+    DECIDING_STEPS,
+    chain_of,
+    entries_visible_to,
+    items_visible_to,
+)
 from backend.agenda.services import (
     attachment_add,
     attachment_remove,
@@ -287,7 +292,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (
             log
             for log, _label, _state in reversed(history)
-            if log.transition in ("approve", "reject") and log.comment
+            if log.transition in DECIDING_STEPS and log.comment
         ),
         None,
     )
