@@ -133,6 +133,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kw)
         bodies = bodies_planned_by(person)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+        self.fields["body"].empty_label = _("Choose a body")  # type: ignore[attr-defined]
         # Each body's usual deadline, for the page to propose one as soon as a date is given.
         self.fields["body"].help_text = _(
             "A new meeting starts with the standing entries of its body."
@@ -148,7 +149,8 @@ class MeetingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("repeat") and not data.get("count"):
+        # A number that is there but wrong already says so; only a missing one is asked for.
+        if data.get("repeat") and not data.get("count") and "count" not in self.errors:
             self.add_error("count", _("Give how many meetings the series has."))
         return data
 

@@ -117,6 +117,8 @@ def test_a_refused_plan_keeps_what_was_typed_and_names_the_field(
     assert "data-error-summary" in page and f'href="#id_{field}"' in page
     if field != "location":
         assert 'value="Stadhuis Tielt"' in page
+    # One reason per fault: a wrong number is not also called a missing one.
+    assert not ("hoogstens 12" in page and "hoeveel vergaderingen" in page)
     assert not Meeting.objects.exists()
 
 
