@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from backend.agenda.models import AgendaItem, Decision, Vote
-from backend.organisations.admin import RegionScopedAdmin, ScopedChoices
+from backend.organisations.admin import ReadOnlyAdmin, RegionScopedAdmin, ScopedChoices
 from backend.transitions.admin import TransitionAdminMixin
 
 
@@ -26,7 +26,7 @@ class VoteInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Decision)
-class DecisionAdmin(RegionScopedAdmin):
+class DecisionAdmin(ReadOnlyAdmin, RegionScopedAdmin):
     """Decisions are recorded by approve/reject and never edited or deleted."""
 
     region_path = "body__region"
@@ -34,12 +34,3 @@ class DecisionAdmin(RegionScopedAdmin):
     list_filter = ["outcome", "meeting__body"]
     search_fields = ["number", "item__title"]
     inlines = [VoteInline]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

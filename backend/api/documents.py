@@ -11,16 +11,14 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from backend.api.filters import IdFilter
-from backend.api.negotiation import IgnoreClientAccept
+from backend.api.negotiation import file_action
 from backend.documents.models import GeneratedDocument
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
@@ -103,17 +101,7 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
         )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
-        summary="Download the Word file",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=IgnoreClientAccept,
-    )
+    @file_action(content_type=DOCX_CONTENT_TYPE, summary="Download the Word file")
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         document = self.get_object()
         try:

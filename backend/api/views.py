@@ -41,7 +41,7 @@ from backend.agenda.services import (
 from backend.api import filters
 from backend.api import serializers as s
 from backend.api.authentication import ExpiringTokenAuthentication
-from backend.api.negotiation import IgnoreClientAccept
+from backend.api.negotiation import file_action
 from backend.api.schema import ErrorSerializer
 from backend.audit import second_factor, tokens
 from backend.audit.events import record
@@ -358,17 +358,10 @@ class AgendaItemViewSet(
         attachment_remove(self.attachment_of(attachment_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    @file_action(
+        content_type="application/octet-stream",
         summary="Download an attachment",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
         url_path=r"attachments/(?P<attachment_id>[0-9]{1,18})/download",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=IgnoreClientAccept,
     )
     def attachment_download(
         self, request: Request, pk: str | None = None, attachment_id: str = ""
@@ -532,33 +525,19 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Any]:
         return decisions_visible_to(self.request.user).prefetch_related("votes", "municipalities")
 
-    @extend_schema(
-        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    @file_action(
+        content_type="application/zip",
         summary="The excerpts of every municipality concerned, as one zip",
         operation_id="v1_decisions_excerpts_zip",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=IgnoreClientAccept,
     )
     def excerpts(self, request: Request, pk: str | None = None) -> HttpResponse:
         return excerpts_zip_response(self.get_object())
 
-    @extend_schema(
-        responses={(200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    @file_action(
+        content_type=DOCX_CONTENT_TYPE,
         summary="The excerpt of the decision for one municipality concerned",
         operation_id="v1_decisions_excerpt_retrieve",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
         url_path=r"excerpts/(?P<municipality_id>[0-9]{1,18})",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=IgnoreClientAccept,
     )
     def excerpt(
         self, request: Request, pk: str | None = None, municipality_id: str = ""

@@ -4,7 +4,7 @@ append-only. And the API tokens (ApiToken), stored as a digest."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -21,13 +21,38 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete history."""
 
 
-class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
+class AppendOnly(models.Model):
+    """A row that is only ever added: saving it again or deleting it raises, with the
+    model's `refusal`."""
+
+    refusal: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(self.refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(self.refusal)
+
+
+Row = TypeVar("Row", bound=AppendOnly)
+
+
+class AppendOnlyQuerySet(models.QuerySet[Row]):
+    """The rows of an append-only model: a queryset neither updates nor deletes them."""
+
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The transition history is append-only.")
+        raise AppendOnlyError(self.model.refusal)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The transition history is append-only.")
+        raise AppendOnlyError(self.model.refusal)
 
+
+class TransitionLogQuerySet(AppendOnlyQuerySet["TransitionLog"]):
     def steps(self) -> TransitionLogQuerySet:
         """Return the state changes only, without the content edits between them."""
         return self.filter(kind=TransitionLog.Kind.TRANSITION)
@@ -50,7 +75,7 @@ class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
         ).order_by("at", "id")
 
 
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnly):
     """Who moved what from which state to which, when, with which comment and parameters;
     and, between the steps, who changed which fields of its content (kind `edit`: the
     fields with their old and new values, long texts as a digest and a length)."""
@@ -88,6 +113,7 @@ class TransitionLog(models.Model):
     )
 
     objects = TransitionLogQuerySet.as_manager()
+    refusal = "The transition history is append-only."
 
     class Meta:
         verbose_name = _("history entry")
@@ -97,14 +123,6 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The transition history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The transition history is append-only.")
 
 
 class LoginFailure(models.Model):
@@ -123,15 +141,7 @@ class LoginFailure(models.Model):
         return f"{self.username} @ {self.address} ({self.at:%Y-%m-%d %H:%M})"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The audit log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit log is append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """A sign-in, a failed sign-in, a sign-out or a refusal (403/404 to a signed-in
     person). Fields, not a line of text: what people typed is stored with its control
     characters escaped, so it can never fake another entry."""
@@ -162,7 +172,8 @@ class AuditEvent(models.Model):
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEvent"].as_manager()
+    refusal = "The audit log is append-only."
 
     class Meta:
         verbose_name = _("audit event")
@@ -171,14 +182,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username} {self.path}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit log is append-only.")
 
 
 class ApiToken(models.Model):

@@ -56,6 +56,16 @@ def template_path(kind: str) -> Path:
     return templates_dir() / f"{FILE_STEMS[kind]}.docx"
 
 
+def _template_bytes(template: Path) -> bytes:
+    """Read the template once: what is rendered is what is checksummed."""
+    try:
+        return template.read_bytes()
+    except OSError as error:
+        raise TemplateBroken(
+            _("The Word template %(template)s is missing.") % {"template": template.name}
+        ) from error
+
+
 def _refusal(meeting_state: str, kind: str) -> str | None:
     """Say why a document of this kind cannot be made in the meeting's state, if so."""
     if meeting_state in ALLOWED_STATES[kind]:
@@ -133,12 +143,7 @@ def document_generate(
     # state checked is the state the document describes.
     with edit(meeting, rule, actor=actor):
         template = template_path(kind)
-        try:
-            template_bytes = template.read_bytes()
-        except OSError as error:
-            raise TemplateBroken(
-                _("The Word template %(template)s is missing.") % {"template": template.name}
-            ) from error
+        template_bytes = _template_bytes(template)
         last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
             last=Max("version")
         )["last"]
@@ -217,12 +222,7 @@ def excerpt_render(decision: Decision, municipality: Municipality) -> bytes:
     if not decision.municipalities.filter(pk=municipality.pk).exists():
         raise NotVisible()
     template = template_path("excerpt")
-    try:
-        template_bytes = template.read_bytes()
-    except OSError as error:
-        raise TemplateBroken(
-            _("The Word template %(template)s is missing.") % {"template": template.name}
-        ) from error
+    template_bytes = _template_bytes(template)
     return _render(excerpt_data(decision, municipality), template, template_bytes)
 
 

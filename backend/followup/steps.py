@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from workflows import predicates as can
 from workflows.declared import Choice, Date, Declared, Text
-from workflows.machine import Firing, Machine, Step, register
+from workflows.machine import Effect, Firing, Machine, Step, register
 from workflows.states import DecidingBody
 
 REASON = Declared(
@@ -22,13 +22,19 @@ REASON = Declared(
 """`{"reason"}`: why an action is blocked, or why a municipality declined."""
 
 
+def keep(**fields: str) -> Effect:
+    """Return an effect that keeps parameters of the step on the object: each field gets
+    the parameter named beside it (`blocked_reason="reason"`)."""
+
+    def effect(firing: Firing) -> None:
+        for field, param in fields.items():
+            setattr(firing.obj, field, firing.params[param])
+        firing.obj.save(update_fields=list(fields))
+
+    return effect
+
+
 # --- Actions --------------------------------------------------------------------------
-
-
-def store_block_reason(firing: Firing) -> None:
-    action = firing.obj
-    action.blocked_reason = firing.params["reason"]
-    action.save(update_fields=["blocked_reason"])
 
 
 def clear_block_reason(firing: Firing) -> None:
@@ -45,7 +51,7 @@ ACTION_MACHINE = register(
         steps={
             "start": Step(),
             "complete": Step(),
-            "block": Step(params=REASON, effect=store_block_reason),
+            "block": Step(params=REASON, effect=keep(blocked_reason="reason")),
             "resume": Step(effect=clear_block_reason),
             "cancel": Step(),
             "reopen": Step(),
@@ -94,20 +100,6 @@ def not_before_the_decision(ratification: Any, params: dict[str, Any], actor: An
     return None
 
 
-def store_ratification(firing: Firing) -> None:
-    ratification = firing.obj
-    ratification.date = firing.params["date"]
-    ratification.deciding_body = firing.params["deciding_body"]
-    ratification.reference = firing.params["reference"]
-    ratification.save(update_fields=["date", "deciding_body", "reference"])
-
-
-def store_reason(firing: Firing) -> None:
-    ratification = firing.obj
-    ratification.reason = firing.params["reason"]
-    ratification.save(update_fields=["reason"])
-
-
 RATIFICATION_MACHINE = register(
     "followup.Ratification",
     Machine(
@@ -117,9 +109,9 @@ RATIFICATION_MACHINE = register(
             "ratify": Step(
                 params=RATIFY,
                 guards=(not_in_the_future, not_before_the_decision),
-                effect=store_ratification,
+                effect=keep(date="date", deciding_body="deciding_body", reference="reference"),
             ),
-            "decline": Step(params=REASON, effect=store_reason),
+            "decline": Step(params=REASON, effect=keep(reason="reason")),
             "waive": Step(),
         },
     ),

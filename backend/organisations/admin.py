@@ -29,6 +29,20 @@ def is_relation(model: Any, path: str) -> bool:
     return bool(field is not None and field.is_relation)
 
 
+class ReadOnlyAdmin:
+    """Rows that are only ever written by the workflow (decisions, the history, the audit
+    log): shown in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 class ScopedChoices:
     """Offer staff only their own region's rows in a form's choices: a related model whose
     admin is region-scoped gives its choices through that admin's queryset."""

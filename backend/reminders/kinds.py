@@ -22,7 +22,9 @@ from typing import Any, ClassVar, TypeVar
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, Ratification
@@ -162,11 +164,21 @@ def register(cls: KindClass) -> KindClass:
 
 
 class MeetingMembers(ReminderKind):
-    """A reminder about a meeting to the members of its body."""
+    """A reminder about a meeting to the members of its body. It says its `sentence` of
+    the meeting's body, start and place."""
+
+    sentence: ClassVar[Promise]
 
     def recipients(self, objects: Sequence[Meeting]) -> dict[int, list[int]]:
         body_members = members([m.body_id for m in objects])
         return {m.pk: sorted(body_members.get(m.body_id, set())) for m in objects}
+
+    def text(self, obj: Meeting) -> str:
+        return str(self.sentence) % {
+            "body": obj.body.name,
+            "when": _when(obj.starts_at),
+            "place": obj.location or "?",
+        }
 
 
 @register
@@ -216,6 +228,7 @@ class Invitation(MeetingMembers):
     """To the members of the body: when its meeting is convened."""
 
     kind = Kind.INVITATION
+    sentence = gettext_lazy("You are invited to %(body)s on %(when)s in %(place)s.")
 
     def due(self, scan: Scan) -> Iterator[Due]:
         now = scan.now
@@ -229,19 +242,13 @@ class Invitation(MeetingMembers):
     def holds(self, obj: Meeting, now: dt.datetime) -> bool:
         return obj.state in (MeetingState.CONVENED, MeetingState.IN_SESSION)
 
-    def text(self, obj: Meeting) -> str:
-        return _("You are invited to %(body)s on %(when)s in %(place)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "place": obj.location or "?",
-        }
-
 
 @register
 class MeetingReminder(MeetingMembers):
     """To the members of the body who have not excused themselves: the day before."""
 
     kind = Kind.MEETING_REMINDER
+    sentence = gettext_lazy("Tomorrow: %(body)s on %(when)s in %(place)s.")
 
     def due(self, scan: Scan) -> Iterator[Due]:
         now = scan.now
@@ -269,19 +276,13 @@ class MeetingReminder(MeetingMembers):
     def holds(self, obj: Meeting, now: dt.datetime) -> bool:
         return obj.state == MeetingState.CONVENED and now < obj.starts_at
 
-    def text(self, obj: Meeting) -> str:
-        return _("Tomorrow: %(body)s on %(when)s in %(place)s.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-            "place": obj.location or "?",
-        }
-
 
 @register
 class MinutesReady(MeetingMembers):
     """To the members of the body: when its meeting is closed (for two weeks after)."""
 
     kind = Kind.MINUTES_READY
+    sentence = gettext_lazy("The draft minutes of %(body)s of %(when)s are ready.")
 
     def due(self, scan: Scan) -> Iterator[Due]:
         now = scan.now
@@ -294,12 +295,6 @@ class MinutesReady(MeetingMembers):
 
     def holds(self, obj: Meeting, now: dt.datetime) -> bool:
         return obj.state in MeetingState.held()
-
-    def text(self, obj: Meeting) -> str:
-        return _("The draft minutes of %(body)s of %(when)s are ready.") % {
-            "body": obj.body.name,
-            "when": _when(obj.starts_at),
-        }
 
 
 # --- Actions ------------------------------------------------------------------------------

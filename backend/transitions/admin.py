@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.organisations.admin import RegionScopedAdmin
-from backend.web.transitions import forms_for, raw_params
-from workflows.engine import fire, record_edit
+from backend.web.transitions import fire_posted, forms_for
+from workflows.engine import record_edit
 from workflows.errors import GuardFailed, TransitionError
 from workflows.predicates import deciding_body_id
 
@@ -104,13 +104,7 @@ class TransitionAdminMixin(RegionScopedAdmin):
             args=[obj.pk],
         )
         try:
-            fire(
-                obj,
-                name,
-                actor=request.user,
-                comment=request.POST.get("comment", ""),
-                params=raw_params(obj, name, request.POST, request.user),
-            )
+            fire_posted(obj, name, request.POST, request.user)
         except GuardFailed as error:
             messages.error(request, "; ".join(str(reason) for reason in error.reasons))
         except TransitionError as error:

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from backend.followup.selectors import actions_visible_to
 from backend.followup.services import NEW_ACTION, action_create, action_note_add
 from backend.organisations.models import Municipality, Person, Service
 from backend.transitions.kinds import place_of
-from backend.web.forms import MAX_TEXT, add_reasons
+from backend.web.forms import MAX_TEXT, add_reasons, form_page
 from backend.web.transitions import forms_for
 from workflows import predicates as can
 from workflows.engine import may_edit
@@ -157,8 +156,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The action “%(title)s” is handed out.") % {"title": action.title}
             )
             return HttpResponseRedirect(item_page(item.pk, action))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/action_form.html", {"form": form, "item": item}, status=status)
+    return form_page(request, "web/action_form.html", {"form": form, "item": item})
 
 
 @login_required

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from backend.agenda.models import AgendaItem
@@ -18,10 +20,11 @@ from workflows.errors import ConcurrentChange, GuardFailed, TransitionError
 MAX_TEXT = 20000
 
 
-def add_reasons(form: forms.Form, error: TransitionError, *, stale: str = "") -> None:
+def add_reasons(form: forms.Form, error: TransitionError) -> None:
     """Show a service's refusal in the form, which keeps what was typed: each reason about
     a field beside that field, the others above the form; a copy that someone else changed
-    in the meantime says so (in the words of `stale`, when given)."""
+    in the meantime says so, in the words of the form's `stale` where it has them."""
+    stale = getattr(form, "stale", "")
     if isinstance(error, ConcurrentChange) and stale:
         form.add_error(None, stale)
         return
@@ -29,6 +32,13 @@ def add_reasons(form: forms.Form, error: TransitionError, *, stale: str = "") ->
     for reason in reasons:
         field = getattr(reason, "field", None)
         form.add_error(field if field in form.fields else None, str(reason))
+
+
+def form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render a form's page: 400 when it comes back after a post (a post that went through
+    redirects instead), 200 when it is asked for."""
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, context, status=status)
 
 
 class SignInForm(forms.Form):
@@ -119,6 +129,10 @@ class ItemForm(forms.Form):
     )
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    stale = _(
+        "Someone else changed this item in the meantime. Open it again to see "
+        "their changes; your text is still below."
+    )
 
     def __init__(
         self, *args: Any, person: Person, item: AgendaItem | None = None, **kwargs: Any

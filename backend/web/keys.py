@@ -9,22 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from backend.audit import second_factor, tokens
-from backend.organisations.models import Person
 from backend.web.forms import TokenForm
-from backend.web.signin import proof_refused
+from backend.web.signin import proof_refused, secret_page
+from backend.web.views import person_of
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-@never_cache
+@secret_page
 def api_keys(request: HttpRequest) -> HttpResponse:
     """List the person's API keys; make a new one and show its secret once."""
-    person = request.user
-    assert isinstance(person, Person)
+    person = person_of(request)
     by_code = second_factor.authenticator_of(person) is not None
     form = TokenForm(request.POST or None, by_code=by_code)
     status = 200

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,7 +30,7 @@ from backend.meetings.services import (
     proposed_deadline,
 )
 from backend.organisations.models import Body, Membership, Person
-from backend.web.forms import add_reasons
+from backend.web.forms import add_reasons, form_page
 from workflows import predicates as can
 from workflows.errors import NotVisible, TransitionError
 from workflows.states import MeetingState
@@ -128,6 +128,10 @@ class MeetingForm(forms.Form):
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    stale = gettext_lazy(
+        "Someone else changed this meeting in the meantime. Open it again to see "
+        "their changes; what you typed is still below."
+    )
 
     def __init__(self, *args: Any, person: Person, meeting: Meeting | None = None, **kw: Any):
         super().__init__(*args, **kw)
@@ -208,8 +212,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 % {"count": len(planned)},
             )
             return redirect("web:meeting", pk=planned[0].pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/meeting_form.html", {"form": form, "meeting": None}, status=status)
+    return form_page(request, "web/meeting_form.html", {"form": form, "meeting": None})
 
 
 @login_required
@@ -244,21 +247,11 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except NotVisible:
             raise Http404 from None
         except TransitionError as error:
-            add_reasons(
-                form,
-                error,
-                stale=_(
-                    "Someone else changed this meeting in the meantime. Open it again to see "
-                    "their changes; what you typed is still below."
-                ),
-            )
+            add_reasons(form, error)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect("web:meeting", pk=meeting.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "web/meeting_form.html", {"form": form, "meeting": meeting}, status=status
-    )
+    return form_page(request, "web/meeting_form.html", {"form": form, "meeting": meeting})
 
 
 def may_plan(person: Person) -> bool:

@@ -9,6 +9,7 @@ codes count towards the same pause as wrong passwords, per account and per addre
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +27,17 @@ from backend.audit import second_factor
 from backend.audit.services import TooManyFailures, pause_of, second_step_refused, sign_in
 from backend.organisations.models import Person
 from backend.web.forms import CodeForm, ProofForm, SignInForm
-from backend.web.views import safe_next
+from backend.web.views import person_of, safe_next
 
 PENDING = "second_step"
+
+
+def secret_page(
+    view: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A form page about signing in, whose answer may hold a code or a secret: asked for or
+    posted, never kept by a cache."""
+    return require_http_methods(["GET", "POST"])(never_cache(view))
 
 
 def pause_message(error: TooManyFailures) -> str:
@@ -56,8 +65,7 @@ def complete_sign_in(request: HttpRequest, person: Person, backend: str) -> None
     login(request, person, backend=backend)
 
 
-@require_http_methods(["GET", "POST"])
-@never_cache
+@secret_page
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     home = reverse("web:home")
     if request.user.is_authenticated and request.method == "GET":
@@ -102,8 +110,7 @@ def start_again(request: HttpRequest) -> HttpResponse:
     return redirect("web:sign-in")
 
 
-@require_http_methods(["GET", "POST"])
-@never_cache
+@secret_page
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator app, or a recovery code."""
     found = pending_person(request)
@@ -195,8 +202,7 @@ def recovery_codes_page(request: HttpRequest, codes: list[str], next_url: str) -
     return render(request, "web/recovery_codes.html", {"codes": codes, "next": next_url})
 
 
-@require_http_methods(["GET", "POST"])
-@never_cache
+@secret_page
 def sign_in_enrol(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: during a sign-in that needs it, or when signed in."""
     signed_in = request.user.is_authenticated
@@ -240,12 +246,10 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-@never_cache
+@secret_page
 def second_factor_page(request: HttpRequest) -> HttpResponse:
     """The person's two-step sign-in: whether it is on, and new recovery codes."""
-    person = request.user
-    assert isinstance(person, Person)
+    person = person_of(request)
     form = CodeForm(request.POST or None)
     enabled = second_factor.authenticator_of(person) is not None
     status = 200

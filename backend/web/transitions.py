@@ -21,7 +21,7 @@ from backend.transitions.labels import transition_label
 from backend.web.planning import bodies_planned_by
 from workflows import params as p
 from workflows.declared import Param
-from workflows.engine import available_transitions, machine_of
+from workflows.engine import available_transitions, fire, machine_of
 
 # Transitions whose button needs a second look: they cannot be undone.
 FINAL = {"approve", "reject", "withdraw", "cancel", "approve_minutes", "waive", "decline"}
@@ -205,3 +205,15 @@ def raw_params(obj: Any, name: str, post: Mapping[str, Any], actor: Any) -> dict
     if step is None or step.params is None:
         return {}
     return step.params.from_form(post, obj, actor)
+
+
+def fire_posted(obj: Any, name: str, post: Mapping[str, Any], actor: Any) -> None:
+    """Fire the transition a form posted (the pages' and the admin's): with its comment and
+    the parameters its step declares. A refusal is raised, for the caller to show."""
+    fire(
+        obj,
+        name,
+        actor=actor,
+        comment=post.get("comment", ""),
+        params=raw_params(obj, name, post, actor),
+    )

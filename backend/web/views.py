@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,7 +59,14 @@ from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.charts import charts_of
 from backend.web.followup import action_rows, may_add_actions
-from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, add_reasons, groups_for
+from backend.web.forms import (
+    AttachmentForm,
+    AttendanceForm,
+    ItemForm,
+    add_reasons,
+    form_page,
+    groups_for,
+)
 from backend.web.minutes import draft_of, may_write_notes
 from backend.web.overview import (
     OPEN_STATES,
@@ -70,10 +77,9 @@ from backend.web.overview import (
     where_items_are,
 )
 from backend.web.planning import may_plan
-from backend.web.transitions import TransitionForm, forms_for, raw_params
+from backend.web.transitions import TransitionForm, fire_posted, forms_for
 from backend.web.work import who_acts_next, work_of
 from workflows import predicates as can
-from workflows.engine import fire
 from workflows.errors import (
     FieldReason,
     GuardFailed,
@@ -232,8 +238,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The item is saved as a draft."))
             return redirect("web:item", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/item_form.html", {"form": form, "item": None}, status=status)
+    return form_page(request, "web/item_form.html", {"form": form, "item": None})
 
 
 @login_required
@@ -267,19 +272,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **content,
             )
         except TransitionError as error:
-            add_reasons(
-                form,
-                error,
-                stale=_(
-                    "Someone else changed this item in the meantime. Open it again to see "
-                    "their changes; your text is still below."
-                ),
-            )
+            add_reasons(form, error)
         else:
             messages.success(request, _("The item is saved."))
             return redirect("web:item", pk=item.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "web/item_form.html", {"form": form, "item": item}, status=status)
+    return form_page(request, "web/item_form.html", {"form": form, "item": item})
 
 
 @login_required
@@ -357,19 +354,15 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
-    found = visible_item(request, pk).attachments.filter(pk=attachment).first()
-    if found is None:
-        raise Http404
-    return attachment_response(found)
+    item = visible_item(request, pk)
+    return attachment_response(get_object_or_404(item.attachments, pk=attachment))
 
 
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
     item = visible_item(request, pk)
-    found = item.attachments.filter(pk=attachment).first()
-    if found is None:
-        raise Http404
+    found = get_object_or_404(item.attachments, pk=attachment)
     try:
         attachment_remove(found, actor=request.user)
     except TransitionError as error:
@@ -407,9 +400,7 @@ def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
 def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpResponse:
     """One municipality's excerpt of the item's decision."""
     decision = decision_of(request, pk)
-    found = decision.municipalities.filter(pk=municipality).first()
-    if found is None:
-        raise Http404
+    found = get_object_or_404(decision.municipalities, pk=municipality)
     try:
         return excerpt_response(decision, found)
     except TransitionError as error:
@@ -431,13 +422,7 @@ def transition(request: HttpRequest, kind: str, pk: int, name: str) -> HttpRespo
         raise Http404
     target = safe_next(request, page_of(obj))
     try:
-        fire(
-            obj,
-            name,
-            actor=request.user,
-            comment=request.POST.get("comment", ""),
-            params=raw_params(obj, name, request.POST, request.user),
-        )
+        fire_posted(obj, name, request.POST, request.user)
     except NotVisible:
         raise Http404 from None
     except TransitionError as error:
