@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
 from backend.meetings.models import AgendaEntry
+from backend.organisations.selectors import in_region, within_a_region
 from workflows.predicates import IN_THE_GROUP, roles_of
 
 DECIDING_STEPS = ("approve", "reject")
@@ -34,15 +35,8 @@ def chair_remark() -> Subquery:
 
 def items_visible_to(user: Any) -> QuerySet[AgendaItem]:
     """Return the agenda items the person may see."""
-    items = AgendaItem.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return items.none()
-    if user.is_superuser:
-        return items
-    if user.region_id is None:
-        return items.none()
-    items = items.filter(intervision_group__region=user.region_id)
-    if user.is_coordinator:
+    items = in_region(AgendaItem.objects.all(), user, "intervision_group__region")
+    if not within_a_region(user) or user.is_coordinator:
         return items
     bodies = list(roles_of(user).by_body)
     on_their_meetings = AgendaEntry.objects.filter(item=OuterRef("pk"), meeting__body__in=bodies)

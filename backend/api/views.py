@@ -76,21 +76,11 @@ from backend.organisations.models import (
     Region,
     Service,
 )
+from backend.organisations.selectors import in_region
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
 from workflows.engine import can_view, fire
 from workflows.errors import GuardFailed
-
-
-def in_region(queryset: QuerySet[Any], user: Any, path: str = "region") -> QuerySet[Any]:
-    """Return the rows of the person's region (all of them for an administrator)."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    if user.region_id is None:
-        return queryset.none()
-    return queryset.filter(**{path: user.region_id})
 
 
 class RegionScopedRelationsMixin:

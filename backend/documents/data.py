@@ -151,41 +151,39 @@ class MunicipalityFollowup:
     actions: tuple[ActionInfo, ...]
 
 
-@dataclass(frozen=True)
-class AgendaData:
+@dataclass(frozen=True, kw_only=True)
+class MeetingDocumentData:
+    """What every document of a meeting carries: the document itself, its meeting, and the
+    confidential items a public version left out."""
+
     document: DocumentInfo
     meeting: MeetingInfo
-    entries: tuple[EntryInfo, ...]
     confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
-@dataclass(frozen=True)
-class MinutesData:
-    document: DocumentInfo
-    meeting: MeetingInfo
+@dataclass(frozen=True, kw_only=True)
+class AgendaData(MeetingDocumentData):
+    entries: tuple[EntryInfo, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MinutesData(MeetingDocumentData):
     attendance: AttendanceInfo
     entries: tuple[EntryInfo, ...]
-    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
-@dataclass(frozen=True)
-class DecisionListData:
-    document: DocumentInfo
-    meeting: MeetingInfo
+@dataclass(frozen=True, kw_only=True)
+class DecisionListData(MeetingDocumentData):
     entries: tuple[EntryInfo, ...]
-    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
-@dataclass(frozen=True)
-class FollowupReportData:
-    document: DocumentInfo
-    meeting: MeetingInfo
+@dataclass(frozen=True, kw_only=True)
+class FollowupReportData(MeetingDocumentData):
     groups: tuple[MunicipalityFollowup, ...]
     regional_actions: tuple[ActionInfo, ...]
     open_actions: int
     pending_ratifications: int
     charts: tuple[ChartInfo, ...] = ()
-    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -196,13 +194,11 @@ class ChartInfo:
     picture: Picture
 
 
-@dataclass(frozen=True)
-class ExcerptData:
+@dataclass(frozen=True, kw_only=True)
+class ExcerptData(MeetingDocumentData):
     """An excerpt (uittreksel) of one decision for one municipality concerned: what it
     needs to carry the decision into its own council or college."""
 
-    document: DocumentInfo
-    meeting: MeetingInfo
     municipality: str
     title: str
     rationale: str
@@ -212,7 +208,6 @@ class ExcerptData:
     ratification: str
     """Where its ratification stands: pending, or by which body, when and reference."""
     actions: tuple[ActionInfo, ...]
-    confidential_items: frozenset[int] = field(default=frozenset(), metadata=INTERNAL)
 
 
 DocumentData = AgendaData | MinutesData | DecisionListData | FollowupReportData
@@ -422,6 +417,29 @@ def _entries(
     return list(entries)
 
 
+def _listing(
+    kind: str,
+    meeting: Meeting,
+    outcomes: Sequence[str],
+    *,
+    with_decisions: bool,
+    public: bool,
+    version: int,
+) -> dict[str, Any]:
+    """The fields of a document that lists a meeting's entries: the document, the meeting,
+    the entries with the given outcomes (a public version leaves the confidential ones out)
+    and which items it left out."""
+    entries, left_out, confidential = _split(
+        _entries(meeting, outcomes, with_decisions=with_decisions), public
+    )
+    return {
+        "document": _document_info(kind, version, public, left_out),
+        "meeting": _meeting_info(meeting),
+        "entries": tuple(_entry_info(e, meeting, with_decisions=with_decisions) for e in entries),
+        "confidential_items": confidential,
+    }
+
+
 # --- One builder per kind ---------------------------------------------------------------------
 
 
@@ -429,14 +447,10 @@ def _entries(
 def agenda_data(meeting: Meeting, *, public: bool, version: int) -> AgendaData:
     """Build the convocation and agenda of a meeting."""
     meeting = _meeting(meeting)
-    entries, left_out, confidential = _split(
-        _entries(meeting, ON_THE_AGENDA, with_decisions=False), public
-    )
     return AgendaData(
-        document=_document_info("agenda", version, public, left_out),
-        meeting=_meeting_info(meeting),
-        entries=tuple(_entry_info(e, meeting, with_decisions=False) for e in entries),
-        confidential_items=confidential,
+        **_listing(
+            "agenda", meeting, ON_THE_AGENDA, with_decisions=False, public=public, version=version
+        )
     )
 
 
@@ -467,30 +481,20 @@ def _attendance_info(meeting: Meeting) -> AttendanceInfo:
 def minutes_data(meeting: Meeting, *, public: bool, version: int) -> MinutesData:
     """Build the minutes of a meeting: attendance, and per entry what was said and decided."""
     meeting = _meeting(meeting)
-    entries, left_out, confidential = _split(
-        _entries(meeting, HANDLED, with_decisions=True), public
+    listing = _listing(
+        "minutes", meeting, HANDLED, with_decisions=True, public=public, version=version
     )
-    return MinutesData(
-        document=_document_info("minutes", version, public, left_out),
-        meeting=_meeting_info(meeting),
-        attendance=_attendance_info(meeting),
-        entries=tuple(_entry_info(e, meeting, with_decisions=True) for e in entries),
-        confidential_items=confidential,
-    )
+    return MinutesData(**listing, attendance=_attendance_info(meeting))
 
 
 @in_site_language
 def decision_list_data(meeting: Meeting, *, public: bool, version: int) -> DecisionListData:
     """Build the decision list of a meeting: per handled entry its outcome and decision."""
     meeting = _meeting(meeting)
-    entries, left_out, confidential = _split(
-        _entries(meeting, HANDLED, with_decisions=True), public
-    )
     return DecisionListData(
-        document=_document_info("decision_list", version, public, left_out),
-        meeting=_meeting_info(meeting),
-        entries=tuple(_entry_info(e, meeting, with_decisions=True) for e in entries),
-        confidential_items=confidential,
+        **_listing(
+            "decision_list", meeting, HANDLED, with_decisions=True, public=public, version=version
+        )
     )
 
 

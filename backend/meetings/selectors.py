@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backend.meetings.models import Meeting
 from backend.organisations.models import Membership
+from backend.organisations.selectors import in_region
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,7 @@ def quorum_of(meeting: Meeting) -> Quorum:
 
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
     """Return the meetings of the person's region (every meeting for an administrator)."""
-    meetings = Meeting.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return meetings.none()
-    if user.is_superuser:
-        return meetings
-    if user.region_id is None:
-        return meetings.none()
-    return meetings.filter(body__region=user.region_id)
+    return in_region(Meeting.objects.all(), user, "body__region")
 
 
 FEED_PAST = dt.timedelta(days=90)
