@@ -40,7 +40,6 @@ from backend.agenda.services import (
     too_large_reason,
 )
 from backend.audit.models import TransitionLog
-from backend.documents.selectors import documents_visible_to
 from backend.followup.selectors import ratifications_visible_to
 from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
 from backend.http.uploads import too_large
@@ -58,6 +57,7 @@ from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.charts import charts_of
+from backend.web.documents import documents_context
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import AttachmentForm, AttendanceForm, ItemForm, add_reasons, groups_for
 from backend.web.minutes import draft_of, may_write_notes
@@ -596,12 +596,9 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "may_record": can.can_run_meeting(user, meeting)
         and meeting.state in (MeetingState.CONVENED, MeetingState.IN_SESSION),
         "may_arrange": can.can_run_meeting(user, meeting) and meeting.state == MeetingState.PLANNED,
-        "documents": documents_visible_to(user)
-        .filter(meeting=meeting)
-        .order_by("kind", "-version"),
         "transitions": forms_for(meeting, user),
         "history": history,
-    }
+    } | documents_context(user, meeting)
 
 
 @login_required
