@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.agenda.models import AgendaItem
 from backend.meetings.models import Meeting
@@ -130,7 +131,10 @@ class DocumentPdf(models.Model):
     worker after the document was stored. The document row itself never changes."""
 
     document = models.OneToOneField(
-        GeneratedDocument, models.PROTECT, related_name="pdf", verbose_name=_("document")
+        GeneratedDocument,
+        models.PROTECT,
+        related_name="pdf",
+        verbose_name=pgettext_lazy("signature", "document"),
     )
     file = models.FileField(_("file"), upload_to=pdf_stored_name, max_length=255)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
@@ -154,24 +158,31 @@ class DocumentSignature(models.Model):
         GeneratedDocument,
         models.PROTECT,
         related_name="signatures",
-        verbose_name=_("document"),
+        verbose_name=pgettext_lazy("signature", "document"),
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("signature", "position"))
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("signer")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("signature", "signer"),
     )
-    capacity = models.CharField(_("signed as"), max_length=100)
-    reason = models.CharField(_("reason"), max_length=255)
-    certificate_subject = models.CharField(_("certificate"), max_length=255)
+    capacity = models.CharField(pgettext_lazy("signature", "signed as"), max_length=100)
+    reason = models.CharField(pgettext_lazy("signature", "reason"), max_length=255)
+    certificate_subject = models.CharField(
+        pgettext_lazy("signature", "certificate"), max_length=255
+    )
     certificate_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64)
     signed_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64)
     file = models.FileField(_("file"), upload_to=signed_stored_name, max_length=255)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    signed_at = models.DateTimeField(_("signed at"), default=timezone.now, editable=False)
+    signed_at = models.DateTimeField(
+        pgettext_lazy("signature", "signed at"), default=timezone.now, editable=False
+    )
 
     class Meta:
-        verbose_name = _("signature")
-        verbose_name_plural = _("signatures")
+        verbose_name = pgettext_lazy("signature", "signature")
+        verbose_name_plural = pgettext_lazy("signature", "signatures")
         ordering = ["document", "position"]
         constraints = [
             models.UniqueConstraint(
