@@ -19,13 +19,16 @@ each. Revocation is not fetched (no OCSP or CRL requests leave the server).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -53,6 +56,7 @@ with warnings.catch_warnings():
     from pyhanko_certvalidator import ValidationContext
 
 Kind = GeneratedDocument.Kind
+T = TypeVar("T")
 
 SIGNED_STATES: dict[str, tuple[str, ...]] = {
     Kind.DECISION_LIST: MeetingState.held(),
@@ -164,6 +168,17 @@ def trust_roots() -> list[Any]:
 # --- Signing and checking bytes (no database) --------------------------------------------
 
 
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run `work` (pyHanko runs its own event loop) in a thread of its own when this thread
+    already runs one (an async server, a browser test), else here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def pdf_sign(pdf: bytes, credentials: Credentials, *, field: str, name: str, reason: str) -> bytes:
     """Add one PAdES signature to a PDF as an incremental update and return the new bytes."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -175,7 +190,9 @@ def pdf_sign(pdf: bytes, credentials: Credentials, *, field: str, name: str, rea
         md_algorithm="sha256",
     )
     out = io.BytesIO()
-    signers.sign_pdf(writer, meta, signer=credentials.signer, output=out)
+    _outside_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=credentials.signer, output=out)
+    )
     return out.getvalue()
 
 
@@ -215,7 +232,9 @@ def pdf_signatures_check(pdf: bytes, roots: list[Any] | None = None) -> list[Che
             context = ValidationContext(
                 trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
             )
-            status = validate_pdf_signature(signature, context)
+            status = _outside_event_loop(
+                lambda: validate_pdf_signature(signature, context)  # noqa: B023 (run at once)
+            )
             valid = bool(status.bottom_line)
             summary = status.summary()
         except Exception as error:  # whatever fails, it is not valid

@@ -79,9 +79,11 @@ def document_rows(user: Any, meeting: Meeting) -> list[DocumentRow]:
 
 def documents_context(user: Any, meeting: Meeting) -> dict[str, Any]:
     """What the documents section of the meeting page shows."""
+    rows = document_rows(user, meeting)
     return {
-        "documents": document_rows(user, meeting),
+        "documents": rows,
         "pdf_available": conversion_available(),
+        "pdf_missing": any(row.pdf is None for row in rows),
     }
 
 
