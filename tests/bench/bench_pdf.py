@@ -2,10 +2,11 @@
 
 Run with `make bench` (or `python -m tests.bench.bench_pdf`). Each kind (agenda, minutes,
 decision list, follow-up report, excerpt) is rendered from the documents tests' sample
-data with one entry and with 25 (the follow-up report and the excerpt: their sample), converted by LibreOffice headless exactly as the worker
-does (a new private profile each time, so every run pays LibreOffice's start), median of
-3; then the 25-entry decision list is signed twice (a throwaway authority and two people)
-and both signatures validated. Figures to var/bench/pdf.json; not part of the test suite.
+data, with one entry and with 25 where the kind lists entries, and converted by
+LibreOffice headless exactly as the worker does (a new private profile each time, so
+every run pays LibreOffice's start), median of 3; then the 25-entry decision list is
+signed twice (a throwaway authority and two people) and both signatures validated.
+Figures to var/bench/pdf.json; not part of the test suite.
 """
 
 from __future__ import annotations
