@@ -165,7 +165,7 @@ def document_generate(
         if correction:
             if not signed:
                 raise GuardFailed([_("Only a signed document is corrected.")])
-            change.record(f"{kind}_correction", "", correction[:1000])
+            change.record(f"correction:{kind}", "", correction[:1000])
         template = template_path(kind)
         try:
             template_bytes = template.read_bytes()

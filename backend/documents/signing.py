@@ -397,7 +397,7 @@ def document_sign(
         signature.file.save("document.pdf", ContentFile(signed), save=False)
         signature.save()
         change.record(
-            "signature",
+            f"signature:{document.pk}",
             None,
             {
                 "document": document.pk,

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision, Vote
@@ -113,6 +113,8 @@ EDITED_PARTS = {
     "agenda": gettext_lazy("agenda order"),
     "attendance": gettext_lazy("attendance"),
     "note": gettext_lazy("discussion note"),
+    "signature": pgettext_lazy("signature", "signature"),
+    "correction": pgettext_lazy("document", "correction"),
 }
 
 

@@ -84,8 +84,8 @@ def test_chair_then_secretary_sign_and_both_signatures_validate(world: World, re
     # Each signature is a line of the meeting's history.
     edits = TransitionLog.objects.for_object(meeting).filter(kind="edit", transition="edit")
     assert [log.params["fields"] for log in edits.order_by("pk")][-2:] == [
-        ["signature"],
-        ["signature"],
+        [f"signature:{document.pk}"],
+        [f"signature:{document.pk}"],
     ]
 
 
