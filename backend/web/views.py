@@ -40,8 +40,14 @@ from backend.agenda.services import (
     too_large_reason,
 )
 from backend.audit.models import TransitionLog
+from backend.documents.pdf import conversion_available
 from backend.followup.selectors import ratifications_visible_to
-from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
+from backend.http.downloads import (
+    attachment_response,
+    excerpt_pdf_response,
+    excerpt_response,
+    excerpts_zip_response,
+)
 from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import meetings_visible_to, quorum_of
@@ -323,6 +329,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": can.can_edit_item_content(request.user, item),
             "attachments": item.attachments.select_related("uploaded_by"),
             "today": timezone.localdate(),
+            "pdf_available": conversion_available(),
         },
     )
 
@@ -407,12 +414,14 @@ def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpResponse:
-    """One municipality's excerpt of the item's decision."""
+    """One municipality's excerpt of the item's decision (`?formaat=pdf`: as PDF/A)."""
     decision = decision_of(request, pk)
     found = decision.municipalities.filter(pk=municipality).first()
     if found is None:
         raise Http404
     try:
+        if request.GET.get("formaat") == "pdf":
+            return excerpt_pdf_response(decision, found)
         return excerpt_response(decision, found)
     except TransitionError as error:
         return refused_back_to_item(request, pk, error)

@@ -20,6 +20,7 @@ from backend.documents.signing import pdf_signatures_check, signatures_checked
 from backend.documents.tasks import convert_to_pdf
 from tests.conftest import World
 from tests.documents.test_services import closed
+from tests.web.pages import signed_in, text
 
 needs_libreoffice = pytest.mark.skipif(
     not shutil.which("soffice"),
@@ -94,3 +95,33 @@ def test_every_signature_the_demo_makes_validates(converting, certificates) -> N
             checked = pdf_signatures_check(handle.read())
         assert [c.valid for c in checked] == [True, True]
         assert all("INTACT:TRUSTED" in c.summary for c in checked)
+
+
+@needs_libreoffice
+def test_an_excerpt_comes_as_a_pdfa_from_the_item_page(world: World, converting) -> None:
+    _meeting, decided, _noted = closed(world)
+    decided.refresh_from_db()
+    municipality = decided.decision.municipalities.order_by("name").first()
+    client = signed_in(world.coordinator)
+    address = f"/punten/{decided.pk}/uittreksels/{municipality.pk}/"
+    assert f"{address}?formaat=pdf" in text(client.get(f"/punten/{decided.pk}/"))
+    answer = client.get(address, {"formaat": "pdf"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert b"<pdfaid:part>2</pdfaid:part>" in answer.content
+    assert answer["Content-Disposition"].endswith(f'-{municipality.slug}.pdf"')
+
+
+def test_without_libreoffice_the_excerpt_pdf_is_refused_in_dutch(world: World, settings) -> None:
+    settings.DOCUMENTS_PDF = True
+    settings.SOFFICE = ""
+    _meeting, decided, _noted = closed(world)
+    decided.refresh_from_db()
+    municipality = decided.decision.municipalities.order_by("name").first()
+    client = signed_in(world.coordinator)
+    page = text(client.get(f"/punten/{decided.pk}/"))
+    assert "?formaat=pdf" not in page
+    answer = client.get(
+        f"/punten/{decided.pk}/uittreksels/{municipality.pk}/", {"formaat": "pdf"}, follow=True
+    )
+    assert "het omzettingsprogramma (LibreOffice) is niet geïnstalleerd" in text(answer)
