@@ -277,6 +277,8 @@ def _rule(document: GeneratedDocument) -> EditRule:
         return documents_visible_to(actor).filter(pk=document.pk).exists()
 
     def wrong_state(state: str) -> str:
+        if document.kind not in SIGNED_STATES:
+            return _("Only decision lists and minutes are signed.")
         if document.kind == Kind.MINUTES:
             return _("Minutes are signed once they are approved.")
         return _("A decision list is signed once the meeting is closed.")

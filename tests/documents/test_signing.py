@@ -189,12 +189,17 @@ def test_minutes_are_signed_only_once_approved(world: World, ready) -> None:
     assert sign(approved, world.cluster_chair).position == 1
 
 
-def test_a_decision_list_is_not_signed_before_the_meeting_is_closed(world: World) -> None:
+def test_nothing_is_signed_before_the_meeting_is_closed(world: World, certificates) -> None:
     item = world.prepared_item()
     meeting = world.meeting_in_session(item)
     demo_certificates(world.region.people.all())
+    # Before the close there is no decision list to sign, and the agenda is never signed.
+    with pytest.raises(NotPossible):
+        document_generate(meeting=meeting, kind="decision_list", actor=world.coordinator)
     agenda = with_pdf(GeneratedDocument.objects.get(meeting=meeting, kind="agenda"))
-    assert refused(agenda, NotPossible, world.cluster_chair)
+    assert refused(agenda, NotPossible, world.cluster_chair) == _(
+        "Only decision lists and minutes are signed."
+    )
 
 
 def test_without_a_pdf_or_a_certificate_nothing_is_signed(
