@@ -32,6 +32,7 @@ test: $(INSTALLED)
 ## var/bench/*.json and docs/benchmarks.md (not part of make test)
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench.bench_documents --out var/bench/documents.json
+	$(BIN)/python -m tests.bench.bench_pdf --out var/bench/pdf.json
 	$(BIN)/python -m tests.bench.bench_reminders --out var/bench/reminders.json
 	$(BIN)/python -m tests.bench.bench_http --out var/bench/http-sqlite.json
 	psql -h 127.0.0.1 -U postgres -c 'create database midwest_bench_http'
@@ -65,7 +66,8 @@ mutate: $(INSTALLED)
 
 ## make screenshots: the browser journey, saving its pictures to docs/screenshots/
 screenshots: $(INSTALLED)
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_day.py
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_day.py \
+		tests/web/test_browser_signing.py
 
 ## make lint: ruff (lint and format), mypy and the import contracts (import-linter)
 lint: $(INSTALLED)

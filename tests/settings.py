@@ -39,3 +39,8 @@ REMINDERS_WAKE_ON_TRANSITION = False
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="midwest-test-media-"))  # noqa: F405
 # The test client and the live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+# Documents are converted to PDF only by the tests that ask for it (a conversion takes
+# seconds); signing certificates of a test run live in a folder of their own.
+DOCUMENTS_PDF = False
+SIGNING_CERTIFICATES_DIR = Path(tempfile.mkdtemp(prefix="midwest-test-signing-"))  # noqa: F405
+SIGNING_TRUST_ROOTS = [str(SIGNING_CERTIFICATES_DIR / "ca.pem")]

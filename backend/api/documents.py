@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
@@ -19,10 +20,12 @@ from rest_framework.response import Response
 
 from backend.api.filters import IdFilter
 from backend.api.negotiation import file_action
-from backend.documents.models import GeneratedDocument
+from backend.documents.models import DocumentSignature, GeneratedDocument
+from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
 from backend.documents.services import document_generate
+from backend.documents.signing import current_pdf
 from backend.meetings.selectors import meetings_visible_to
 
 
@@ -34,9 +37,25 @@ class DocumentFilter(django_filters.FilterSet):
         fields = ["kind", "public"]
 
 
+class SignatureSerializer(serializers.ModelSerializer[DocumentSignature]):
+    signer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentSignature
+        fields = ["position", "signer", "capacity", "signed_at", "sha256"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_signer(self, signature: DocumentSignature) -> dict[str, Any]:
+        person = signature.signer
+        return {"id": person.pk, "username": person.username, "full_name": person.get_full_name()}
+
+
 class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
     file_name = serializers.SerializerMethodField()
     size = serializers.SerializerMethodField()
+    pdf_sha256 = serializers.SerializerMethodField()
+    signatures = serializers.SerializerMethodField()
 
     class Meta:
         model = GeneratedDocument
@@ -50,6 +69,8 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
             "template_sha256",
             "file_name",
             "size",
+            "pdf_sha256",
+            "signatures",
             "created_at",
         ]
         read_only_fields = fields
@@ -66,12 +87,34 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
         except OSError:
             return None
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_pdf_sha256(self, document: GeneratedDocument) -> str | None:
+        """The SHA-256 of the PDF/A as it stands (after its last signature); null before
+        the worker made it, or without LibreOffice."""
+        signatures = sorted(document.signatures.all(), key=lambda s: s.position)
+        if signatures:
+            return signatures[-1].sha256
+        pdf = getattr(document, "pdf", None)
+        return pdf.sha256 if pdf is not None else None
+
+    @extend_schema_field(SignatureSerializer(many=True))
+    def get_signatures(self, document: GeneratedDocument) -> list[dict[str, Any]]:
+        """Who signed the PDF, in order (the meeting page also says whether each holds)."""
+        signatures = sorted(document.signatures.all(), key=lambda s: s.position)
+        return list(SignatureSerializer(signatures, many=True).data)
+
 
 class GenerateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Which document of which meeting to generate anew."""
 
     meeting = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = serializers.ChoiceField(choices=GeneratedDocument.Kind.choices)
+    correction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Why a signed document gets a new version (only for a signed one).",
+    )
 
 
 class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -81,7 +124,11 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet[GeneratedDocument]:
-        return documents_visible_to(self.request.user).select_related("meeting__body")
+        return (
+            documents_visible_to(self.request.user)
+            .select_related("meeting__body", "pdf")
+            .prefetch_related("signatures__signer")
+        )
 
     @extend_schema(
         request=GenerateSerializer,
@@ -97,7 +144,10 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
         if meeting is None:
             raise NotFound()
         document = document_generate(
-            meeting=meeting, kind=wanted.validated_data["kind"], actor=request.user
+            meeting=meeting,
+            kind=wanted.validated_data["kind"],
+            actor=request.user,
+            correction=wanted.validated_data.get("correction", ""),
         )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -113,4 +163,24 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
             as_attachment=True,
             filename=document.download_name(),
             content_type=DOCX_CONTENT_TYPE,
+        )
+
+    @file_action(
+        content_type=PDF_CONTENT_TYPE,
+        summary="Download the PDF/A, with the signatures it has so far",
+    )
+    def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
+        document = self.get_object()
+        current = current_pdf(document)
+        if current is None:
+            raise NotFound(_("This document has no PDF (yet)."))
+        try:
+            handle = current.file.open("rb")
+        except OSError:
+            raise NotFound(_("The file of this document is no longer available.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=document.download_name().removesuffix(".docx") + ".pdf",
+            content_type=PDF_CONTENT_TYPE,
         )

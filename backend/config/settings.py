@@ -188,6 +188,21 @@ SITE_URL = os.environ.get("SITE_URL", OPEN_DATA_BASE_URL)
 # Files attached to agenda items: PDF, Word, Excel and images, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))
+# Documents as PDF/A-2b, converted by LibreOffice headless in the worker (SOFFICE names the
+# program; empty switches conversion off). The time limit stays below the queue's timeout.
+DOCUMENTS_PDF = env_bool("DOCUMENTS_PDF", True)
+SOFFICE = os.environ.get("SOFFICE")
+DOCUMENTS_PDF_TIMEOUT = int(os.environ.get("DOCUMENTS_PDF_TIMEOUT", "50"))
+# Signatures (PAdES): a PKCS#12 file per person (<username>.p12 in SIGNING_CERTIFICATES_DIR),
+# or else one organisation seal (SIGNING_SEAL) with the signer's name in the reason; they are
+# validated against SIGNING_TRUST_ROOTS (PEM files), offline. The demo writes all of them.
+SIGNING_CERTIFICATES_DIR = Path(
+    os.environ.get("SIGNING_CERTIFICATES_DIR", VAR_DIR / "signing" / "people")
+)
+SIGNING_PASSPHRASE = os.environ.get("SIGNING_PASSPHRASE", "")
+SIGNING_SEAL = os.environ.get("SIGNING_SEAL", "")
+SIGNING_SEAL_PASSPHRASE = os.environ.get("SIGNING_SEAL_PASSPHRASE", "")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS") or [str(VAR_DIR / "signing" / "ca.pem")]
 FILE_UPLOAD_HANDLERS = [
     "backend.http.uploads.BoundedUpload",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

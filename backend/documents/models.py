@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backend.agenda.models import AgendaItem
 from backend.meetings.models import Meeting
@@ -105,3 +106,93 @@ class GeneratedDocument(models.Model):
         day = timezone.localtime(meeting.starts_at).date().isoformat()
         edition = "" if self.public else "-volledig"
         return f"{FILE_STEMS[self.kind]}-{code}-{day}-v{self.version}{edition}.docx"
+
+
+def pdf_stored_name(pdf: DocumentPdf, filename: str) -> str:
+    """Return where a document's PDF/A is stored, beside its Word file."""
+    return _beside(pdf.document, "pdfa")
+
+
+def signed_stored_name(signature: DocumentSignature, filename: str) -> str:
+    """Return where the PDF as it stands after one signature is stored."""
+    return _beside(signature.document, f"ondertekend-{signature.position}")
+
+
+def _beside(document: GeneratedDocument, what: str) -> str:
+    edition = "openbaar" if document.public else "volledig"
+    return (
+        f"documents/{document.meeting_id}/"
+        f"{document.kind}-v{document.version}-{edition}-{what}-{secrets.token_hex(8)}.pdf"
+    )
+
+
+class DocumentPdf(models.Model):
+    """The PDF/A-2b of one generated document: its Word file converted, made once by the
+    worker after the document was stored. The document row itself never changes."""
+
+    document = models.OneToOneField(
+        GeneratedDocument,
+        models.PROTECT,
+        related_name="pdf",
+        verbose_name=pgettext_lazy("signature", "document"),
+    )
+    file = models.FileField(_("file"), upload_to=pdf_stored_name, max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    seconds = models.FloatField(_("conversion time in seconds"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("PDF of a document")
+        verbose_name_plural = _("PDFs of documents")
+
+    def __str__(self) -> str:
+        return self.document.download_name().removesuffix(".docx") + ".pdf"
+
+
+class DocumentSignature(models.Model):
+    """One PAdES signature on a document's PDF, in its place in the sequence (1 the
+    presiding chair, 2 the secretary). `file` is the PDF with every signature up to this
+    one; `signed_sha256` is the file the signer saw and signed."""
+
+    document = models.ForeignKey(
+        GeneratedDocument,
+        models.PROTECT,
+        related_name="signatures",
+        verbose_name=pgettext_lazy("signature", "document"),
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("signature", "position"))
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("signature", "signer"),
+    )
+    capacity = models.CharField(pgettext_lazy("signature", "signed as"), max_length=100)
+    reason = models.CharField(pgettext_lazy("signature", "reason"), max_length=255)
+    certificate_subject = models.CharField(
+        pgettext_lazy("signature", "certificate"), max_length=255
+    )
+    certificate_sha256 = models.CharField(_("SHA-256 of the certificate"), max_length=64)
+    signed_sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64)
+    file = models.FileField(_("file"), upload_to=signed_stored_name, max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    signed_at = models.DateTimeField(
+        pgettext_lazy("signature", "signed at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("signature", "signature")
+        verbose_name_plural = pgettext_lazy("signature", "signatures")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="signature_one_per_position"
+            ),
+            models.UniqueConstraint(fields=["document", "signer"], name="signature_one_per_signer"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="signature_position_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.position}"

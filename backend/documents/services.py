@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from backend.agenda.models import Decision
 from backend.documents.data import BUILDERS, DocumentData, ExcerptData, excerpt_data
-from backend.documents.models import FILE_STEMS, GeneratedDocument
+from backend.documents.models import (
+    FILE_STEMS,
+    DocumentPdf,
+    DocumentSignature,
+    GeneratedDocument,
+)
+from backend.documents.pdf import pdf_requested
 from backend.documents.render import RenderError, render
 from backend.meetings.models import Meeting
 from backend.organisations.models import Municipality
@@ -116,11 +122,17 @@ def _store(
     document.save()
     if data.confidential_items:
         document.confidential_items.set(data.confidential_items)
+    pdf_requested(document)
     return document
 
 
 def document_generate(
-    *, meeting: Meeting, kind: str, actor: Any, approving: bool = False
+    *,
+    meeting: Meeting,
+    kind: str,
+    actor: Any,
+    approving: bool = False,
+    correction: str = "",
 ) -> GeneratedDocument:
     """Store the next version of a meeting's document and return its public version.
 
@@ -128,6 +140,10 @@ def document_generate(
     same number is stored beside it (`GeneratedDocument.public` False). Runs in the
     caller's transaction: when the caller rolls back, no version is kept. `approving` is
     for `approve_minutes` alone: it stores the approved minutes, the last version ever.
+
+    A signed version is frozen: a new version of it is refused (409) unless it is a
+    `correction`, whose reason goes into the meeting's history; the new version needs
+    new signatures and the signed one stays, superseded.
     """
     if kind not in Kind.values:
         raise GuardFailed([_("Unknown kind of document: %(kind)s.") % {"kind": kind}])
@@ -141,12 +157,27 @@ def document_generate(
     )
     # The meeting's lock: two generations never claim the same version number, and the
     # state checked is the state the document describes.
-    with edit(meeting, rule, actor=actor):
-        template = template_path(kind)
-        template_bytes = _template_bytes(template)
+    with edit(meeting, rule, actor=actor) as change:
         last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
             last=Max("version")
         )["last"]
+        signed = DocumentSignature.objects.filter(
+            document__meeting=meeting, document__kind=kind, document__version=last
+        ).exists()
+        correction = correction.strip()
+        if signed and not correction:
+            raise NotPossible(
+                _(
+                    "This document is signed and cannot be regenerated; a correction makes "
+                    "a new version that is signed again."
+                )
+            )
+        if correction:
+            if not signed:
+                raise GuardFailed([_("Only a signed document is corrected.")])
+            change.record(f"correction:{kind}", "", correction[:1000])
+        template = template_path(kind)
+        template_bytes = _template_bytes(template)
         version = (last or 0) + 1
         build = BUILDERS[kind]
         public = build(meeting, public=True, version=version)
@@ -194,7 +225,11 @@ def orphan_files_sweep(*, grace: dt.timedelta = ORPHAN_GRACE, dry_run: bool = Fa
     storage: Storage = GeneratedDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
     if not storage.exists("documents"):
         return []
-    known = set(GeneratedDocument.objects.values_list("file", flat=True))
+    known = {
+        *GeneratedDocument.objects.values_list("file", flat=True),
+        *DocumentPdf.objects.values_list("file", flat=True),
+        *DocumentSignature.objects.values_list("file", flat=True),
+    }
     cutoff = timezone.now() - grace
     swept = []
     folders, _files = storage.listdir("documents")

@@ -4,11 +4,19 @@ decision excerpts, always as a download."""
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
 from backend.agenda.models import Attachment, Decision
+from backend.documents.pdf import (
+    PDF_CONTENT_TYPE,
+    ConversionFailed,
+    conversion_available,
+    docx_to_pdfa,
+)
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
 from backend.organisations.models import Municipality
+from workflows.errors import NotPossible
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:
@@ -38,6 +46,24 @@ def excerpt_response(decision: Decision, municipality: Municipality) -> HttpResp
         DOCX_CONTENT_TYPE,
         excerpt_file_name(decision, municipality),
     )
+
+
+def excerpt_pdf_response(decision: Decision, municipality: Municipality) -> HttpResponse:
+    """One municipality's excerpt as PDF/A, converted now (an excerpt is never stored: it
+    says how the decision stands today)."""
+    if not conversion_available():
+        raise NotPossible(
+            _(
+                "The PDF versions are not available: the PDF converter (LibreOffice) is not "
+                "installed."
+            )
+        )
+    try:
+        content = docx_to_pdfa(excerpt_render(decision, municipality))
+    except ConversionFailed as error:
+        raise NotPossible(_("The PDF could not be made.")) from error
+    name = excerpt_file_name(decision, municipality).removesuffix(".docx") + ".pdf"
+    return download(content, PDF_CONTENT_TYPE, name)
 
 
 def excerpts_zip_response(decision: Decision) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from backend.web import followup, keys, minutes, notifications, planning, signin, views
+from backend.web import documents, followup, keys, minutes, notifications, planning, signin, views
 
 app_name = "web"
 
@@ -48,6 +48,11 @@ urlpatterns = [
         "vergaderingen/<int:pk>/punten/<int:entry>/bespreking/",
         minutes.entry_note,
         name="entry-note",
+    ),
+    path(
+        "vergaderingen/<int:pk>/documenten/<int:document>/ondertekenen/",
+        documents.document_sign_view,
+        name="document-sign",
     ),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),

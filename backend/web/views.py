@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.agenda.models import AgendaItem, Decision, Vote
@@ -40,9 +40,14 @@ from backend.agenda.services import (
     too_large_reason,
 )
 from backend.audit.models import TransitionLog
-from backend.documents.selectors import documents_visible_to
+from backend.documents.pdf import conversion_available
 from backend.followup.selectors import ratifications_visible_to
-from backend.http.downloads import attachment_response, excerpt_response, excerpts_zip_response
+from backend.http.downloads import (
+    attachment_response,
+    excerpt_pdf_response,
+    excerpt_response,
+    excerpts_zip_response,
+)
 from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.meetings.selectors import meetings_visible_to, quorum_of
@@ -58,6 +63,7 @@ from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.charts import charts_of
+from backend.web.documents import documents_context
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import (
     AttachmentForm,
@@ -119,6 +125,8 @@ EDITED_PARTS = {
     "agenda": gettext_lazy("agenda order"),
     "attendance": gettext_lazy("attendance"),
     "note": gettext_lazy("discussion note"),
+    "signature": pgettext_lazy("signature", "signature"),
+    "correction": pgettext_lazy("document", "correction"),
 }
 
 
@@ -318,6 +326,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": can.can_edit_item_content(request.user, item),
             "attachments": item.attachments.select_related("uploaded_by"),
             "today": timezone.localdate(),
+            "pdf_available": conversion_available(),
         },
     )
 
@@ -398,10 +407,12 @@ def excerpts_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def excerpt_download(request: HttpRequest, pk: int, municipality: int) -> HttpResponse:
-    """One municipality's excerpt of the item's decision."""
+    """One municipality's excerpt of the item's decision (`?formaat=pdf`: as PDF/A)."""
     decision = decision_of(request, pk)
     found = get_object_or_404(decision.municipalities, pk=municipality)
     try:
+        if request.GET.get("formaat") == "pdf":
+            return excerpt_pdf_response(decision, found)
         return excerpt_response(decision, found)
     except TransitionError as error:
         return refused_back_to_item(request, pk, error)
@@ -581,12 +592,9 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "may_record": can.can_run_meeting(user, meeting)
         and meeting.state in (MeetingState.CONVENED, MeetingState.IN_SESSION),
         "may_arrange": can.can_run_meeting(user, meeting) and meeting.state == MeetingState.PLANNED,
-        "documents": documents_visible_to(user)
-        .filter(meeting=meeting)
-        .order_by("kind", "-version"),
         "transitions": forms_for(meeting, user),
         "history": history,
-    }
+    } | documents_context(user, meeting)
 
 
 @login_required

@@ -49,6 +49,9 @@ def child_env(tmp_path: Path, **more: str) -> dict[str, str]:
         MEDIA_ROOT=str(tmp_path / "media"),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         REMINDERS_WAKE_ON_TRANSITION="0",
+        # The children load the database and the reminder queue; a PDF conversion per
+        # document (seconds of LibreOffice each) would only queue behind them.
+        DOCUMENTS_PDF="0",
         PYTHONUNBUFFERED="1",
     )
     env.update(more)

@@ -9,11 +9,13 @@ without a line here (or a reason it needs none) fails the test."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -22,7 +24,7 @@ from django.utils import timezone
 from backend.agenda.models import AgendaItem, Attachment
 from backend.agenda.services import attachment_add
 from backend.audit.models import TransitionLog
-from backend.documents.models import GeneratedDocument
+from backend.documents.models import DocumentPdf, GeneratedDocument
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.organisations.models import Coalition, Membership, Person
@@ -90,6 +92,8 @@ def populate(w: World) -> Objects:
     )
     document = GeneratedDocument.objects.filter(meeting=meeting).first()
     assert document is not None, "convening writes the agenda"
+    pdf = DocumentPdf(document=document, sha256=hashlib.sha256(PDF).hexdigest(), seconds=0)
+    pdf.file.save("agenda.pdf", ContentFile(PDF))
     return Objects(
         region=w.region.pk,
         municipality=w.municipalities[0].pk,
@@ -131,6 +135,16 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web:notification-read", "/meldingen/{notification}/gelezen/", ("POST",)),
     ("web:agenda", "/vergaderingen/{meeting}/agenda/", ("POST",)),
     ("web:attendance", "/vergaderingen/{meeting}/aanwezigheid/", ("POST",)),
+    (
+        "web:document-sign",
+        "/vergaderingen/{meeting}/documenten/{document}/ondertekenen/",
+        ("POST",),
+    ),
+    (
+        "web:document-sign",
+        "/vergaderingen/{a_meeting}/documenten/{document}/ondertekenen/",
+        ("POST",),
+    ),
     ("web:transition", "/overgang/item/{draft}/submit/", ("POST",)),
     ("web:transition", "/overgang/item/{item}/start_execution/", ("POST",)),
     ("web:transition", "/overgang/meeting/{meeting}/close/", ("POST",)),
@@ -205,6 +219,7 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("v1:notification-detail", "/api/v1/notifications/{notification}/", ("GET",)),
     ("v1:document-detail", "/api/v1/documents/{document}/", ("GET",)),
     ("v1:document-download", "/api/v1/documents/{document}/download/", ("GET",)),
+    ("v1:document-pdf", "/api/v1/documents/{document}/pdf/", ("GET",)),
 ]
 
 # Lists and pages without an object in their address: answered, and never with a row of B.

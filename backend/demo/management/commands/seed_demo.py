@@ -17,10 +17,12 @@ from django.db import transaction
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
 from backend.demo.organisation import build_organisation
+from backend.demo.signatures import demo_certificates, demo_sign
 from backend.demo.story import region_has_items, tell_story
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from backend.organisations.models import Membership, Region
+from workflows.states import MeetingState
 
 
 def summary(region: Region) -> list[tuple[str, int]]:
@@ -64,8 +66,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = build_organisation()
             told = not region_has_items(demo.region)
+            certificates = demo_certificates(demo.region.people.order_by("pk"))
+            signatures = 0
             if told:
                 tell_story(demo)
+                signatures = demo_sign(
+                    Meeting.objects.filter(
+                        body__region=demo.region, state__in=MeetingState.held()
+                    ).order_by("starts_at")
+                )
         self.stdout.write(
             self.style.SUCCESS(f"Demo region {demo.region.name} is ready.")
             + (
@@ -74,6 +83,13 @@ class Command(BaseCommand):
                 else " Its story was already told; only the organisation was brought up to date."
             )
         )
+        self.stdout.write(f"  signing certificates made: {certificates}")
+        if told:
+            self.stdout.write(
+                f"  signatures: {signatures}"
+                if signatures
+                else "  signatures: none (LibreOffice is missing, so there is no PDF to sign)"
+            )
         for label, count in summary(demo.region):
             self.stdout.write(f"  {label}: {count}")
         states = Counter(
