@@ -25,6 +25,8 @@ from backend.documents.models import GeneratedDocument
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
 from backend.documents.services import document_generate
+from backend.files.errors import StoreUnavailable
+from backend.http.downloads import stored_file_response
 from backend.meetings.selectors import meetings_visible_to
 
 
@@ -62,10 +64,16 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_size(self, document: GeneratedDocument) -> int | None:
-        """The size of the file in bytes (null when the file is missing)."""
+        """The size of the file in bytes (null when the file is missing, or when the file
+        store does not answer: a list is still shown, asking the store once)."""
+        if self.context.get("store_unavailable"):
+            return None
         try:
             return int(document.file.size)
         except OSError:
+            return None
+        except StoreUnavailable:
+            self.context["store_unavailable"] = True
             return None
 
 
@@ -117,12 +125,8 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         document = self.get_object()
         try:
-            handle = document.file.open("rb")
+            return stored_file_response(
+                document.file, filename=document.download_name(), content_type=DOCX_CONTENT_TYPE
+            )
         except OSError:
             raise NotFound(_("The file of this document is no longer available.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.download_name(),
-            content_type=DOCX_CONTENT_TYPE,
-        )
