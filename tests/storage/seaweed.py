@@ -6,9 +6,11 @@ make hang, to see what the product does when the store is down or slow."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import secrets
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -24,6 +26,8 @@ from botocore.config import Config
 
 # SeaweedFS grows seven volumes for each new bucket by default; the tests make a bucket
 # each, so one is plenty.
+PR_SET_PDEATHSIG = 1
+
 MASTER_TOML = """[master.volume_growth]
 copy_1 = 1
 copy_2 = 1
@@ -48,6 +52,12 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
+
+
+def die_with_parent() -> None:
+    """Have Linux kill the store when the test run that started it dies (even by SIGKILL)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @dataclass
@@ -122,7 +132,12 @@ def start(folder: Path, *, timeout: float = 90) -> SeaweedFS:
     log = folder / "weed.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
         )
     store = SeaweedFS(f"http://127.0.0.1:{s3}", access_key, secret_key, process, log)
     client = store.client()

@@ -103,7 +103,8 @@ def test_an_attachment_goes_to_the_bucket_and_back_through_the_page(
 def test_a_download_is_read_from_the_store_while_it_is_sent(
     world: World, api: Api, bucket: str
 ) -> None:
-    content = big_pdf(3 * 1024 * 1024)
+    # Past 8 MB, the upload goes to the store in parts (a multipart upload).
+    content = big_pdf(9 * 1024 * 1024)
     item = world.item()
     answer = upload(api, "author", item, "groot.pdf", content)
     stored = Attachment.objects.get(pk=answer.json()["id"])
