@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from backend.audit.services import TooManyFailures
-from backend.files.errors import StoreUnavailable, unavailable_message
+from backend.files.errors import RETRY_AFTER, StoreUnavailable, unavailable_body
 from workflows.errors import GuardFailed, TransitionError
 
 
@@ -64,9 +64,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, StoreUnavailable):
         return Response(
-            {"detail": unavailable_message(), "code": "store_unavailable"},
+            unavailable_body(),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": RETRY_AFTER},
         )
     response = drf_exception_handler(exc, context)
     if response is None:

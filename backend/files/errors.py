@@ -13,6 +13,15 @@ class StoreUnavailable(Exception):
     """
 
 
+RETRY_AFTER = "5"
+"""Seconds a client is asked to wait before it tries again (the Retry-After of the 503)."""
+
+
 def unavailable_message() -> str:
     """The sentence a person reads when the file store does not answer."""
     return _("The file store cannot be reached right now. Try again in a moment.")
+
+
+def unavailable_body() -> dict[str, str]:
+    """The API's answer (with 503) when the file store does not answer."""
+    return {"detail": unavailable_message(), "code": "store_unavailable"}

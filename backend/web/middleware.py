@@ -8,7 +8,12 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from backend.files.errors import StoreUnavailable, unavailable_message
+from backend.files.errors import (
+    RETRY_AFTER,
+    StoreUnavailable,
+    unavailable_body,
+    unavailable_message,
+)
 
 
 class PagesSpeakDutchFirst:
@@ -43,10 +48,8 @@ class StoreOutage:
         if not isinstance(exception, StoreUnavailable):
             return None
         if request.path_info.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"detail": unavailable_message(), "code": "store_unavailable"}, status=503
-            )
+            response: HttpResponse = JsonResponse(unavailable_body(), status=503)
         else:
             response = render(request, "503.html", {"message": unavailable_message()}, status=503)
-        response["Retry-After"] = "5"
+        response["Retry-After"] = RETRY_AFTER
         return response
