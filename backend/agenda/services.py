@@ -3,6 +3,7 @@ and the files attached to them."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from backend.agenda.files import sniff
 from backend.agenda.models import AgendaItem, Attachment
+from backend.files.errors import StoreUnavailable
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
 from workflows.engine import EditRule, check_edit, edit
@@ -209,7 +211,9 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
             attachment.save()
             change.record("attachments", None, attachment.name)
     except Exception:
-        attachment.file.delete(save=False)
+        # No row points at the file; should the store not answer now, the sweep takes it.
+        with contextlib.suppress(StoreUnavailable):
+            attachment.file.delete(save=False)
         raise
     return attachment
 
@@ -217,7 +221,13 @@ def attachment_add(*, item: AgendaItem, actor: Any, upload: UploadedFile) -> Att
 def attachment_remove(attachment: Attachment, *, actor: Any) -> None:
     """Remove an attachment and its file (after the row is gone for good)."""
     name, storage = attachment.file.name, attachment.file.storage
+
+    def delete_file() -> None:
+        # The row is gone already; a file the store kept for now is left to the sweep.
+        with contextlib.suppress(StoreUnavailable):
+            storage.delete(name)
+
     with edit(attachment.item, ITEM_CONTENT, actor=actor) as change:
         change.record("attachments", attachment.name, None)
         attachment.delete()
-        change.after_commit(lambda: storage.delete(name))
+        change.after_commit(delete_file)

@@ -26,6 +26,8 @@ from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import documents_visible_to
 from backend.documents.services import document_generate
 from backend.documents.signing import current_pdf
+from backend.files.errors import StoreUnavailable
+from backend.http.downloads import stored_file_response
 from backend.meetings.selectors import meetings_visible_to
 
 
@@ -81,10 +83,16 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_size(self, document: GeneratedDocument) -> int | None:
-        """The size of the file in bytes (null when the file is missing)."""
+        """The size of the file in bytes (null when the file is missing, or when the file
+        store does not answer: a list is still shown, asking the store once)."""
+        if self.context.get("store_unavailable"):
+            return None
         try:
             return int(document.file.size)
         except OSError:
+            return None
+        except StoreUnavailable:
+            self.context["store_unavailable"] = True
             return None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -155,15 +163,11 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         document = self.get_object()
         try:
-            handle = document.file.open("rb")
+            return stored_file_response(
+                document.file, filename=document.download_name(), content_type=DOCX_CONTENT_TYPE
+            )
         except OSError:
             raise NotFound(_("The file of this document is no longer available.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.download_name(),
-            content_type=DOCX_CONTENT_TYPE,
-        )
 
     @file_action(
         content_type=PDF_CONTENT_TYPE,
@@ -175,12 +179,10 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
         if current is None:
             raise NotFound(_("This document has no PDF (yet)."))
         try:
-            handle = current.file.open("rb")
+            return stored_file_response(
+                current.file,
+                filename=document.download_name().removesuffix(".docx") + ".pdf",
+                content_type=PDF_CONTENT_TYPE,
+            )
         except OSError:
             raise NotFound(_("The file of this document is no longer available.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.download_name().removesuffix(".docx") + ".pdf",
-            content_type=PDF_CONTENT_TYPE,
-        )

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from backend.audit.services import TooManyFailures
+from backend.files.errors import RETRY_AFTER, StoreUnavailable, unavailable_body
 from workflows.errors import GuardFailed, TransitionError
 
 
@@ -30,7 +31,8 @@ def _flatten(errors: Any, prefix: str = "") -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map workflow refusals, validation errors and a busy database to clear answers."""
+    """Map workflow refusals, validation errors, a busy database and a file store that does
+    not answer to clear answers."""
     if isinstance(exc, TransitionError):
         data: dict[str, Any] = {"detail": str(exc.message), "code": exc.code}
         if isinstance(exc, GuardFailed):
@@ -59,6 +61,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": _("The database is busy. Try again in a moment."), "code": "busy"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "1"},
+        )
+    if isinstance(exc, StoreUnavailable):
+        return Response(
+            unavailable_body(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": RETRY_AFTER},
         )
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -29,7 +29,7 @@ ERRORS = {
     "404": "Not found, or not visible to you.",
     "409": "Not possible in the current state, or changed by someone else meanwhile.",
     "429": "Too many requests.",
-    "503": "The database is busy; try again.",
+    "503": "The database is busy, or the file store does not answer; try again.",
 }
 
 

@@ -5,7 +5,8 @@ The archive is a zip file that works across SQLite and PostgreSQL:
 - `data.json`: every row of every table (Django's JSON serialization, primary keys kept),
   except content types and permissions, which `migrate` builds on every database, and
   sessions and queued task messages, which do not outlive a restore;
-- `media/<name>`: every stored file a row points at (documents, attachments);
+- `media/<name>`: every stored file a row points at (documents, attachments), read through
+  the storage API from the folder or the object store the product uses;
 - `manifest.json`: the SHA-256 and size of each of those, the number of rows of every
   table and the migrations the database had.
 
@@ -15,6 +16,7 @@ transaction and compares the counts before it commits: a damaged archive changes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -47,6 +49,7 @@ from django.db import (
 from django.db.migrations.recorder import MigrationRecorder
 
 from backend.backup.serializer import NATURAL_KEY_MODELS, Serializer
+from backend.files.errors import StoreUnavailable
 
 FORMAT = "midwest-backup"
 FORMAT_VERSION = 1
@@ -343,6 +346,10 @@ def backup_create(
     try:
         manifest = _write_archive(partial, using)
         os.replace(partial, path)
+    except StoreUnavailable as error:
+        raise BackupError(
+            f"The file store does not answer ({error}); no archive was written."
+        ) from error
     finally:
         partial.unlink(missing_ok=True)
     return manifest
@@ -518,7 +525,9 @@ def _write_files(manifest: Manifest, extracted: dict[str, Path]) -> None:
                 raise BackupError(f"The storage would keep {name} as {saved}.")
     except Exception:
         for storage, name in added:
-            storage.delete(name)
+            # A store that went away keeps what it took; no row points at it (the sweep).
+            with contextlib.suppress(StoreUnavailable):
+                storage.delete(name)
         raise
 
 

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "backend.web.middleware.StoreOutage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.web.security.SessionTimeouts",
     "backend.audit.events.AuditRefusals",
@@ -169,7 +170,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -179,12 +180,41 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "media/"
+
 # The base of the open-data IRIs (/id/...): the public address of this site.
 OPEN_DATA_BASE_URL = os.environ.get("OPEN_DATA_BASE_URL", "http://127.0.0.1:8000")
 # The address people reach the pages at: the links in e-mails and invitations lead there.
 SITE_URL = os.environ.get("SITE_URL", OPEN_DATA_BASE_URL)
+
+# --- Stored files (generated documents, attachments) ------------------------------
+# Always through Django's storage API: a folder (MEDIA_ROOT) by default, an S3-compatible
+# object store when AWS_STORAGE_BUCKET_NAME is set, configured by django-storages' own names.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as ClientConfig
+
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # A store that does not answer fails the request within seconds (503), instead of
+    # holding a web worker for minutes: 3 s to connect, 10 s for each read, one retry.
+    # A store of one's own is usually addressed by path, AWS by the bucket's host name.
+    AWS_S3_CLIENT_CONFIG = ClientConfig(
+        connect_timeout=3,
+        read_timeout=10,
+        retries={"mode": "standard", "total_max_attempts": 2},
+        signature_version="s3v4",
+        s3={
+            "addressing_style": os.environ.get(
+                "AWS_S3_ADDRESSING_STYLE", "path" if AWS_S3_ENDPOINT_URL else "auto"
+            )
+        },
+    )
+    STORAGES["default"] = {"BACKEND": "backend.files.storage.ObjectStorage"}
+
 # Files attached to agenda items: PDF, Word, Excel and images, checked by content.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_ITEM = int(os.environ.get("ATTACHMENT_MAX_PER_ITEM", "30"))

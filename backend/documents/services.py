@@ -21,12 +21,12 @@ from backend.agenda.models import Decision
 from backend.documents.data import BUILDERS, DocumentData, ExcerptData, excerpt_data
 from backend.documents.models import (
     FILE_STEMS,
-    DocumentPdf,
     DocumentSignature,
     GeneratedDocument,
 )
 from backend.documents.pdf import pdf_requested
 from backend.documents.render import RenderError, render
+from backend.files.sweep import orphans
 from backend.meetings.models import Meeting
 from backend.organisations.models import Municipality
 from workflows import predicates as can
@@ -216,32 +216,22 @@ ORPHAN_GRACE = dt.timedelta(hours=1)
 
 
 def orphan_files_sweep(*, grace: dt.timedelta = ORPHAN_GRACE, dry_run: bool = False) -> list[str]:
-    """Delete the document files no GeneratedDocument points at, and return their names.
+    """Delete the stored files no row points at (documents and attachments), and return
+    their names.
 
     A generation writes its file before its row, so a transition that rolls back leaves a
-    file behind that nobody can reach. Only files older than `grace` go: a generation still
-    in progress has written its file but not yet committed its row.
+    file behind that nobody can reach; so does an upload whose process died before its row
+    was written. Only files older than `grace` go: a generation still in progress has
+    written its file but not yet committed its row. Works alike on a folder and on an
+    object store.
     """
     storage: Storage = GeneratedDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-    if not storage.exists("documents"):
-        return []
-    known = {
-        *GeneratedDocument.objects.values_list("file", flat=True),
-        *DocumentPdf.objects.values_list("file", flat=True),
-        *DocumentSignature.objects.values_list("file", flat=True),
-    }
-    cutoff = timezone.now() - grace
-    swept = []
-    folders, _files = storage.listdir("documents")
-    for folder in folders:
-        for name in storage.listdir(f"documents/{folder}")[1]:
-            path = f"documents/{folder}/{name}"
-            if path in known or storage.get_modified_time(path) > cutoff:
-                continue
-            if not dry_run:
-                storage.delete(path)
-            swept.append(path)
-    return sorted(swept)
+    # The folders of stored_name (documents) and of agenda's attachment_path.
+    swept = orphans(storage, ("documents", "attachments"), written_before=timezone.now() - grace)
+    if not dry_run:
+        for name in swept:
+            storage.delete(name)
+    return swept
 
 
 # --- Excerpts per municipality ---------------------------------------------------------------

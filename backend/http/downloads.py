@@ -3,6 +3,7 @@ decision excerpts, always as a download."""
 
 from __future__ import annotations
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -18,19 +19,35 @@ from backend.documents.services import excerpt_file_name, excerpt_render, excerp
 from backend.organisations.models import Municipality
 from workflows.errors import NotPossible
 
+# Read from the storage in pieces of this size while the answer is being sent.
+BLOCK = 64 * 1024
+
+
+def stored_file_response(stored: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """Send a stored file as a download (never shown inline), read from its storage while it
+    is sent: never held whole in memory, never a redirect to where it is stored.
+
+    Raises OSError when the file is gone, StoreUnavailable when the store does not answer.
+    """
+    handle = stored.storage.open(str(stored.name), "rb")
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response.block_size = BLOCK
+    if not response.has_header("Content-Length") and not handle.seekable():
+        # A stream from the object store knows its length; it cannot seek to find it.
+        response["Content-Length"] = str(handle.size)
+    return response
+
 
 def attachment_response(attachment: Attachment) -> FileResponse:
-    """Send the file as a download (never shown inline) with the type read at upload."""
+    """Send the attachment with the type read at upload."""
     try:
-        handle = attachment.file.open("rb")
+        return stored_file_response(
+            attachment.file, filename=attachment.name, content_type=attachment.content_type
+        )
     except OSError:
         raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -1,5 +1,5 @@
-"""A rolled-back generation leaves its file behind; the daily sweep removes such files and
-nothing else."""
+"""A rolled-back generation leaves its file behind, an upload cut short its attachment's; the
+daily sweep removes such files and nothing else."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
+from backend.agenda.services import attachment_add
 from backend.documents.models import GeneratedDocument
 from backend.documents.services import orphan_files_sweep
 from backend.documents.tasks import sweep_orphan_files
@@ -85,3 +88,15 @@ def test_the_scheduled_task_keeps_the_grace_period(orphans: set[str]) -> None:
 @pytest.mark.django_db
 def test_the_sweep_of_an_empty_store_finds_nothing() -> None:
     assert orphan_files_sweep(grace=dt.timedelta(0)) == []
+
+
+def test_an_attachment_file_no_row_points_at_is_swept_too(world: World) -> None:
+    kept = attachment_add(
+        item=world.item(),
+        actor=world.author,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    # What an upload leaves when its process dies between the file and the row.
+    lost = STORAGE.save(f"attachments/{kept.item_id}/lost.pdf", ContentFile(b"%PDF-"))
+    assert orphan_files_sweep(grace=dt.timedelta(0)) == [lost]
+    assert STORAGE.exists(kept.file.name) and not STORAGE.exists(lost)

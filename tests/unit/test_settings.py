@@ -159,3 +159,58 @@ def test_a_test_run_forked_after_the_settings_were_read_gets_a_database_of_its_o
     assert os.waitstatus_to_exitcode(status) == 0
     assert not Path(str(ours).replace(str(os.getpid()), str(pid))).exists()  # cleaned up
     assert ours.exists()  # and ours is still there
+
+
+def default_storage_of(**env: str) -> list[str]:
+    """Describe the default storage a process with this environment gets."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    script = (
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'backend.config.settings';"
+        "django.setup();"
+        "from django.core.files.storage import storages;"
+        "s = storages['default'];"
+        "c = getattr(s, 'client_config', None);"
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'),"
+        " getattr(s, 'access_key', '-'), getattr(s, 'secret_key', '-'),"
+        " c and c.connect_timeout, c and c.read_timeout, c and c.retries['total_max_attempts'],"
+        " c and c.s3['addressing_style'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_files_stay_in_the_media_folder_unless_a_bucket_is_named() -> None:
+    assert default_storage_of()[0] == "FileSystemStorage"
+
+
+def test_a_bucket_name_puts_the_files_in_the_object_store_by_django_storages_names() -> None:
+    described = default_storage_of(
+        AWS_STORAGE_BUCKET_NAME="midwest-files",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:8333",
+        AWS_ACCESS_KEY_ID="key-id",
+        AWS_SECRET_ACCESS_KEY="secret",
+    )
+    assert described == [
+        "ObjectStorage",
+        "midwest-files",
+        "http://127.0.0.1:8333",
+        "key-id",
+        "secret",
+        "3",
+        "10",
+        "2",
+        "path",
+    ]

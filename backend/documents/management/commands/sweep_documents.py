@@ -1,4 +1,5 @@
-"""Delete the document files that no stored document points at (left by a rollback)."""
+"""Delete the stored files (documents, attachments) that no row points at (left by a
+rollback, or by a process that died mid-upload)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from backend.documents.services import ORPHAN_GRACE, orphan_files_sweep
 
 
 class Command(BaseCommand):
-    help = "Delete document files no stored document points at (older than the grace period)."
+    help = "Delete stored files no row points at (older than the grace period)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
