@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
@@ -101,10 +102,10 @@ class PublicFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def entries(self, obj: Body | Region) -> list[Entry]:
+    def entries(self, obj: Any) -> list[Entry]:
         raise NotImplementedError
 
-    def items(self, obj: Body | Region) -> list[Entry]:
+    def items(self, obj: Any) -> list[Entry]:
         found = self.entries(obj)
         return sorted(found, key=lambda entry: entry.updated, reverse=True)[:ENTRIES]
 
@@ -145,7 +146,7 @@ class BodyFeed(PublicFeed):
     def link(self, obj: Body) -> str:
         return reverse("opendata:body", args=[obj.pk])
 
-    def entries(self, obj: Body | Region) -> list[Entry]:
+    def entries(self, obj: Any) -> list[Entry]:
         return meeting_entries(public_meetings().filter(body=obj)) + decision_entries(
             public_decisions().filter(body=obj)
         )
@@ -169,7 +170,7 @@ class RegionFeed(PublicFeed):
     def link(self, obj: Region) -> str:
         return reverse("opendata:index")
 
-    def entries(self, obj: Body | Region) -> list[Entry]:
+    def entries(self, obj: Any) -> list[Entry]:
         return meeting_entries(public_meetings().filter(body__region=obj)) + decision_entries(
             public_decisions().filter(body__region=obj)
         )

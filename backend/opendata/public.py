@@ -199,7 +199,7 @@ def road(decision: Decision) -> list[Stop]:
         Stop(
             place=origin.intervision_group.name,
             when=prepared,
-            what=str(_("prepared and endorsed")),
+            what=str(_("prepared and passed on")),
         )
     )
     decisions = {d.item_id: d for d in public_decisions().filter(item__in=chain)}

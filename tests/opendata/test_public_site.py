@@ -495,3 +495,60 @@ def test_a_missing_file_is_not_found_rather_than_an_error(site: SimpleNamespace)
     ).latest("version")
     document.file.storage.delete(document.file.name)
     assert Client().get(f"/open/zittingen/{site.coming.pk}/agenda.docx").status_code == 404
+
+
+# --- The demo region -----------------------------------------------------------------
+
+
+def test_every_public_page_of_the_demo_region_answers(settings: object) -> None:
+    """The demo region as `make run` loads it: every body, meeting, decision and document
+    of the public site answers, and no confidential or closed-session title shows."""
+    from django.core.management import call_command
+
+    from backend.agenda.models import AgendaItem
+    from backend.meetings.models import AgendaEntry
+    from backend.opendata.public import public_decisions, public_meetings
+    from backend.organisations.models import Body, Region
+
+    settings.DEBUG = True  # type: ignore[attr-defined]
+    call_command("seed_demo", stdout=io.StringIO())
+    hidden = set(AgendaItem.objects.filter(confidential=True).values_list("title", flat=True))
+    hidden |= set(
+        AgendaEntry.objects.filter(session="closed").values_list("item__title", flat=True)
+    )
+    public_titles = set(
+        AgendaEntry.objects.filter(session="public", item__confidential=False).values_list(
+            "item__title", flat=True
+        )
+    )
+    hidden -= public_titles  # a title shared with a public item says nothing
+    assert hidden, "the demo region holds confidential or closed-session items"
+    paths = ["/open/", "/open/besluiten/", "/open/sitemap.xml"]
+    paths += [f"/open/regio/{region.slug}/feed/" for region in Region.objects.all()]
+    for body in Body.objects.all():
+        paths += [f"/open/organen/{body.pk}/", f"/open/organen/{body.pk}/feed/"]
+    meetings = list(public_meetings())
+    assert meetings
+    for meeting in meetings:
+        paths.append(f"/open/zittingen/{meeting.pk}/")
+    decisions = list(public_decisions())
+    assert decisions
+    paths += [f"/open/besluiten/{decision.pk}/" for decision in decisions]
+    client = Client()
+    for path in paths:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        text = answer.content.decode()
+        for title in hidden:
+            assert title not in text, (path, title)
+    downloads = 0
+    for meeting in meetings:
+        for name in ("agenda", "besluitenlijst", "notulen"):
+            answer = client.get(f"/open/zittingen/{meeting.pk}/{name}.docx")
+            assert answer.status_code in (200, 404)
+            if answer.status_code == 200:
+                downloads += 1
+                text = docx_text(b"".join(answer.streaming_content))
+                for title in hidden:
+                    assert title not in text, (meeting.pk, name, title)
+    assert downloads
