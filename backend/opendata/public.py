@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +64,7 @@ def public_decisions() -> QuerySet[Decision]:
         )
         .filter(Exists(in_public))
         .select_related("item", "body", "meeting", "meeting__body")
+        .prefetch_related(Prefetch("votes", queryset=Vote.objects.select_related("municipality")))
     )
 
 
@@ -119,7 +120,7 @@ def public_votes(decision: Decision) -> PublicVotes:
     """The one way the public site shows how a decision was voted: by consensus, or the
     counts for, against and abstaining; per municipality only when the vote was not secret."""
     secret = bool(getattr(decision, "secret", False))
-    votes = list(decision.votes.select_related("municipality").order_by("municipality__name"))
+    votes = sorted(decision.votes.all(), key=lambda vote: vote.municipality.name)
     counts = {choice: 0 for choice in Vote.Choice.values}
     for vote in votes:
         counts[vote.vote] += 1

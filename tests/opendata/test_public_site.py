@@ -14,7 +14,9 @@ from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from backend.agenda.models import Decision
 from backend.documents.models import GeneratedDocument
@@ -318,6 +320,15 @@ def test_hostile_search_input_answers_200_or_400_and_shows_nothing_hidden(
         assert "De zoekopdracht kon niet worden uitgevoerd" in html
 
 
+@pytest.mark.parametrize(
+    "raw", ["q=%ED%A0%80", "q=%FF%FE", "q=a&q=b", "orgaan[]=1", "jaar=2026.5", "gemeente=1e3"]
+)
+def test_a_malformed_address_answers_200_or_400(site: SimpleNamespace, raw: str) -> None:
+    answer = Client().get(f"/open/besluiten/?{raw}")
+    assert answer.status_code in (200, 400)
+    shows_nothing_hidden(without_the_form(answer.content.decode()))
+
+
 def test_the_percent_sign_is_searched_as_itself(site: SimpleNamespace) -> None:
     assert results(page("/open/besluiten/?q=%25")) == []
     assert results(page("/open/besluiten/?q=_")) == []
@@ -345,23 +356,55 @@ def test_search_filters_by_body_year_and_municipality(site: SimpleNamespace) -> 
     assert f'<option value="{cluster}" selected>' in html
 
 
-def test_search_results_come_twenty_to_a_page(site: SimpleNamespace) -> None:
+def more_decisions(site: SimpleNamespace, count: int) -> None:
+    """Add public decisions to the cluster's meeting, each on an item of its own, voted as
+    the first one was."""
     decision = site.voted.decision
-    for number in range(25):
-        copy = Decision.objects.get(pk=decision.pk)
-        # Extra public decisions on the same public entry would break the item's one
-        # decision rule; a second item per copy keeps the data real.
+    entry = site.meeting.entries.get(item=site.voted)
+    for number in range(count):
         item = site.world.item(title=f"Fietsenstalling {number}")
-        entry = site.meeting.entries.get(item=site.voted)
         site.meeting.entries.create(item=item, position=100 + number, outcome=entry.outcome)
+        copy = Decision.objects.get(pk=decision.pk)
         copy.pk = None
         copy.item = item
         copy.number = f"{decision.number}-{number}"
         copy.save()
+        for vote in decision.votes.all():
+            copy.votes.create(municipality=vote.municipality, vote=vote.vote)
+
+
+def test_search_results_come_twenty_to_a_page(site: SimpleNamespace) -> None:
+    more_decisions(site, 25)
     first = page("/open/besluiten/?q=fietsenstalling")
     assert "25 besluiten gevonden" in first and len(results(first)) == 20
     assert "q=fietsenstalling&amp;pagina=2" in first
     assert len(results(page("/open/besluiten/?q=fietsenstalling&pagina=2"))) == 5
+
+
+def test_the_pages_ask_the_same_number_of_queries_however_many_decisions(
+    site: SimpleNamespace,
+) -> None:
+    paths = [
+        "/open/",
+        f"/open/zittingen/{site.meeting.pk}/",
+        f"/open/besluiten/{site.voted.decision.pk}/",
+        "/open/besluiten/?q=fiets",
+        f"/open/regio/{site.world.region.slug}/feed/",
+        "/open/sitemap.xml",
+    ]
+    client = Client()
+
+    def counts() -> list[int]:
+        found = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    more_decisions(site, 5)
+    assert counts() == before
 
 
 # --- Feeds and sitemap ---------------------------------------------------------------
