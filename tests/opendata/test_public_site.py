@@ -595,3 +595,10 @@ def test_every_public_page_of_the_demo_region_answers(settings: object) -> None:
                 for title in hidden:
                     assert title not in text, (meeting.pk, name, title)
     assert downloads
+
+
+def test_the_logo_leads_a_visitor_who_is_not_signed_in_to_the_public_site(world: World) -> None:
+    assert '<a class="brand" href="/open/">' in page("/aanmelden/")
+    client = Client()
+    client.force_login(world.author)
+    assert '<a class="brand" href="/">' in client.get("/punten/").content.decode()
