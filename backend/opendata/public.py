@@ -43,7 +43,7 @@ def public_meetings() -> QuerySet[Meeting]:
 
 def public_entries() -> QuerySet[AgendaEntry]:
     """Agenda entries a citizen may read: of a public meeting, in public session, and
-    whose item is not confidential."""
+    whose item is not confidential (`AgendaEntry.confidential` said in SQL)."""
     return AgendaEntry.objects.filter(
         meeting__state__in=PUBLISHED_FROM["agenda"],
         session=AgendaEntry.Session.PUBLIC,
@@ -110,10 +110,6 @@ class PublicVotes:
     against: int
     abstain: int
     by_municipality: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def counted(self) -> bool:
-        return not self.consensus
 
 
 def public_votes(decision: Decision) -> PublicVotes:

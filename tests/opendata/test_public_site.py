@@ -182,6 +182,10 @@ def test_a_secret_vote_shows_the_counts_only(
     html = page(f"/open/besluiten/{decision.pk}/")
     assert "2 stemmen voor" in html and "geheime stemming" in html
     assert '<table class="votes">' not in html and "<td>Izegem</td>" not in html
+    # A decision that keeps its own count (a secret vote has no rows) shows that count.
+    monkeypatch.setattr(Decision, "tally", {"for": 4, "against": 0, "abstain": 2}, raising=False)
+    counted = public_votes(Decision.objects.get(pk=decision.pk))
+    assert (counted.votes_for, counted.against, counted.abstain) == (4, 0, 2)
 
 
 @pytest.mark.parametrize("which", ["secret", "closed"])
