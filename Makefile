@@ -67,7 +67,7 @@ mutate: $(INSTALLED)
 ## make screenshots: the browser journey, saving its pictures to docs/screenshots/
 screenshots: $(INSTALLED)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_day.py \
-		tests/web/test_browser_signing.py
+		tests/web/test_browser_signing.py tests/web/test_browser_public.py
 
 ## make lint: ruff (lint and format), mypy and the import contracts (import-linter)
 lint: $(INSTALLED)

@@ -66,6 +66,16 @@ def entries_visible_to(user: Any, meeting: Any) -> QuerySet[AgendaEntry]:
 def chain_of(item: AgendaItem, user: Any) -> list[AgendaItem]:
     """The road of a decision through the bodies: the item it started as, then every item
     it was forwarded as, in order; only what the person may see."""
+    chain = road_of(item)
+    visible = set(
+        items_visible_to(user).filter(pk__in=[i.pk for i in chain]).values_list("pk", flat=True)
+    )
+    return [link for link in chain if link.pk in visible]
+
+
+def road_of(item: AgendaItem) -> list[AgendaItem]:
+    """The item a decision started as, then every item it was forwarded as, oldest first,
+    whoever may see them (callers filter)."""
     origin = item
     seen = {origin.pk}
     while origin.forwarded_from_id is not None:
@@ -83,12 +93,8 @@ def chain_of(item: AgendaItem, user: Any) -> list[AgendaItem]:
         )
         chain += following
         frontier = following
-    visible = set(
-        items_visible_to(user).filter(pk__in=[i.pk for i in chain]).values_list("pk", flat=True)
-    )
-    return [
-        link
-        for link in AgendaItem.objects.filter(pk__in=visible)
+    return list(
+        AgendaItem.objects.filter(pk__in=[i.pk for i in chain])
         .select_related("target_cluster", "intervision_group", "decision__body")
         .order_by("created_at", "id")
-    ]
+    )

@@ -192,7 +192,9 @@ class Sitting:
         ]
         decisions = {
             d.item_id: d
-            for d in Decision.objects.filter(meeting=meeting, item__in=[e.item_id for e in entries])
+            for d in Decision.objects.filter(
+                meeting=meeting, item__in=[e.item_id for e in entries]
+            ).select_related("item")
         }
         votes: dict[int, list[Vote]] = {}
         for vote in Vote.objects.filter(decision__in=decisions.values()).order_by("municipality"):

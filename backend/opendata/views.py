@@ -1,5 +1,7 @@
-"""The public open-data pages: no sign-in, only what is public, as HTML with a JSON-LD
-block (for a harvester) and as JSON-LD documents; the IRIs under /id/ lead to them."""
+"""The public site: no sign-in, only what is public. Pages a citizen reads (the bodies,
+their meetings with agenda, decision list and minutes, a page per decision, a search), the
+Word documents' public editions, and the linked open data: an HTML page carries its JSON-LD
+block, the JSON-LD documents stay at their addresses, and the IRIs under /id/ lead to them."""
 
 from __future__ import annotations
 
@@ -7,26 +9,47 @@ import json
 import re
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from backend.agenda.models import Decision
 from backend.documents.data import is_confidential
+from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.opendata.export import HANDLED, KINDS, PUBLISHED_FROM, export, published
+from backend.opendata.forms import SearchForm
+from backend.opendata.public import (
+    DOCUMENT_TITLES,
+    entry_outcome,
+    meeting_status,
+    public_decisions,
+    public_document,
+    public_meetings,
+    public_votes,
+    published_documents,
+    richest,
+    road,
+    search_decisions,
+)
+from backend.organisations.models import Body, Municipality, Region
+from workflows.states import MeetingState
 
 JSONLD = "application/ld+json"
-
-
-def public_meetings() -> QuerySet[Meeting]:
-    """Meetings whose agenda at least is public (convened or later, never cancelled)."""
-    return Meeting.objects.filter(state__in=PUBLISHED_FROM["agenda"]).select_related(
-        "body", "body__region"
-    )
+PER_PAGE = 20
+LATEST = 8
 
 
 def public_meeting(pk: int) -> Meeting:
@@ -43,44 +66,224 @@ def script_block(document: dict[str, Any]) -> SafeString:
     return mark_safe(escaped)  # noqa: S308 - every markup character is escaped above
 
 
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a public page with what every page shows: the regions' feeds."""
+    regions = Region.objects.filter(bodies__meetings__state__in=PUBLISHED_FROM["agenda"]).distinct()
+    return render(request, template, {"feed_regions": regions, **context}, status=status)
+
+
+def public_bodies() -> Any:
+    """The bodies with at least one public meeting, with their number and last date."""
+    return (
+        Body.objects.filter(meetings__state__in=PUBLISHED_FROM["agenda"])
+        .annotate(
+            public_count=Count("meetings", filter=Q(meetings__state__in=PUBLISHED_FROM["agenda"])),
+            last_meeting=Max(
+                "meetings__starts_at", filter=Q(meetings__state__in=PUBLISHED_FROM["agenda"])
+            ),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def with_status(meetings: Any) -> list[tuple[Meeting, str]]:
+    now = timezone.now()
+    return [(meeting, meeting_status(meeting, now)) for meeting in meetings]
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    meetings = public_meetings().order_by("-starts_at")
     body = request.GET.get("orgaan", "")
-    if body.isdigit() and len(body) < 19:
-        meetings = meetings.filter(body=int(body))
-    return render(request, "opendata/index.html", {"meetings": meetings[:200]})
+    if body.isdigit() and len(body) < 19 and Body.objects.filter(pk=int(body)).exists():
+        return redirect("opendata:body", pk=int(body))
+    upcoming = (
+        public_meetings()
+        .filter(state__in=(MeetingState.CONVENED, MeetingState.IN_SESSION))
+        .order_by("starts_at")[:LATEST]
+    )
+    recent = public_meetings().filter(state__in=MeetingState.held()).order_by("-starts_at")
+    return page(
+        request,
+        "opendata/index.html",
+        {
+            "latest": public_decisions().order_by("-meeting__starts_at", "-pk")[:LATEST],
+            "upcoming": with_status(upcoming),
+            "recent": with_status(recent[:LATEST]),
+            "bodies": public_bodies(),
+            "form": search_form(None),
+        },
+    )
+
+
+@require_safe
+def body_page(request: HttpRequest, pk: int) -> HttpResponse:
+    body = Body.objects.filter(pk=pk).select_related("region").first()
+    if body is None:
+        raise Http404
+    meetings = public_meetings().filter(body=body).order_by("-starts_at")
+    years = sorted(
+        {moment.year for moment in meetings.values_list("starts_at", flat=True)}, reverse=True
+    )
+    wanted = request.GET.get("jaar", "")
+    year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else None
+    if year in years:
+        meetings = meetings.filter(starts_at__year=year)
+    else:
+        year = None
+    listed = Paginator(meetings, PER_PAGE).get_page(request.GET.get("pagina"))
+    return page(
+        request,
+        "opendata/body.html",
+        {
+            "body": body,
+            "years": years,
+            "year": year,
+            "listed": listed,
+            "meetings": with_status(listed.object_list),
+            "year_query": f"jaar={year}" if year else "",
+            "decision_count": public_decisions().filter(body=body).count(),
+        },
+    )
 
 
 @require_safe
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = public_meeting(pk)
-    richest = next(kind for kind in reversed(KINDS) if published(meeting, kind))
     entries = [
         entry
-        for entry in meeting.entries.select_related("item").order_by("position")
+        for entry in meeting.entries.select_related("item", "meeting").order_by("position")
         if not is_confidential(entry)
     ]
     # Decisions are public with the decision list, once the meeting is closed.
-    decisions = (
-        {
-            decision.item_id: decision
-            for decision in Decision.objects.filter(
-                meeting=meeting, item__in=[e.item_id for e in entries]
-            )
-        }
-        if published(meeting, "besluitenlijst")
-        else {}
-    )
-    return render(
+    decisions = {
+        decision.item_id: decision
+        for decision in public_decisions().filter(
+            meeting=meeting, item__in=[e.item_id for e in entries]
+        )
+    }
+    minutes = published(meeting, "notulen")
+    return page(
         request,
         "opendata/meeting.html",
         {
             "meeting": meeting,
-            "entries": [(entry, decisions.get(entry.item_id)) for entry in entries],
-            "documents": [kind for kind in KINDS if published(meeting, kind)],
-            "jsonld": script_block(export(meeting, richest)),
+            "status": meeting_status(meeting),
+            "entries": [
+                (
+                    entry,
+                    entry_outcome(entry),
+                    decisions.get(entry.item_id),
+                    public_votes(decisions[entry.item_id]) if entry.item_id in decisions else None,
+                    entry.note if minutes and entry.outcome in HANDLED else "",
+                )
+                for entry in entries
+            ],
+            "documents": documents_of(meeting),
+            "jsonld": script_block(export(meeting, richest(meeting))),
+            "jsonld_href": reverse("opendata:document", args=[meeting.pk, richest(meeting)]),
         },
+    )
+
+
+def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
+    """The published documents of a meeting, as the document list shows them."""
+    return [
+        {
+            "name": name,
+            "title": DOCUMENT_TITLES[name],
+            "word": document,
+            "jsonld": reverse("opendata:document", args=[meeting.pk, name]),
+        }
+        for name, document in published_documents(meeting)
+    ]
+
+
+@require_safe
+def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = public_decisions().filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    meeting = decision.meeting
+    return page(
+        request,
+        "opendata/decision.html",
+        {
+            "decision": decision,
+            "item": decision.item,
+            "meeting": meeting,
+            "votes": public_votes(decision),
+            "municipalities": decision.municipalities.order_by("name"),
+            "road": road(decision),
+            "documents": documents_of(meeting),
+            "jsonld": script_block(export(meeting, richest(meeting))),
+            "jsonld_href": reverse("opendata:document", args=[meeting.pk, richest(meeting)]),
+        },
+    )
+
+
+def search_form(data: Any) -> SearchForm:
+    decisions = public_decisions()
+    return SearchForm(
+        data,
+        bodies=Body.objects.filter(pk__in=decisions.values("body")).order_by("name"),
+        years=sorted(
+            {moment.year for moment in decisions.values_list("meeting__starts_at", flat=True)},
+            reverse=True,
+        ),
+        municipalities=Municipality.objects.filter(
+            pk__in=decisions.values("municipalities")
+        ).order_by("name"),
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the public decisions; a query the form refuses is a 400 with its reasons."""
+    form = search_form(request.GET)
+    if not form.is_valid():
+        return page(request, "opendata/search.html", {"form": form, "listed": None}, status=400)
+    data = form.cleaned_data
+    found = search_decisions(
+        form.words(),
+        body=data["orgaan"].pk if data.get("orgaan") else None,
+        year=data.get("jaar"),
+        municipality=data["gemeente"].pk if data.get("gemeente") else None,
+    )
+    listed = Paginator(found, PER_PAGE).get_page(request.GET.get("pagina"))
+    kept = request.GET.copy()
+    kept.pop("pagina", None)
+    return page(
+        request,
+        "opendata/search.html",
+        {
+            "form": form,
+            "listed": listed,
+            "searched": bool(form.words())
+            or any(data.get(k) for k in ("orgaan", "jaar", "gemeente")),
+            "query": kept.urlencode(),
+        },
+    )
+
+
+@require_safe
+def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The public edition of a published document as Word; never the full edition, never a
+    document before it is published."""
+    meeting = public_meeting(pk)
+    document = public_document(meeting, kind)
+    if document is None or not document.public:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name(),
+        content_type=DOCX_CONTENT_TYPE,
     )
 
 
@@ -156,8 +359,7 @@ def dereference(request: HttpRequest, path: str) -> HttpResponse:
     if meeting is None:
         raise Http404
     if wants_jsonld:
-        richest = next(k for k in reversed(KINDS) if published(meeting, k))
-        return _see_other(reverse("opendata:document", args=[meeting.pk, richest]))
+        return _see_other(reverse("opendata:document", args=[meeting.pk, richest(meeting)]))
     return _see_other(reverse("opendata:meeting", args=[meeting.pk]))
 
 
