@@ -14,48 +14,26 @@ from rest_framework.test import APIClient
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, Ratification
-from backend.meetings.models import AgendaEntry, Meeting
-from backend.meetings.services import attendance_record
-from backend.organisations.models import Body, Membership
-from tests.conftest import World, member, person
+from backend.meetings.models import AgendaEntry
+from backend.organisations.models import Body
+from tests.conftest import World
+from tests.forum import Forum, build_forum
 from workflows.engine import available_transitions, fire
 
 Api = Callable[[str | None], APIClient]
 
 
 @pytest.fixture
-def forum(world: World) -> Body:
-    """The OCMW-voorzittersoverleg: a chair and a member of two municipalities."""
-    body = Body.objects.create(
-        region=world.region, kind=Body.Kind.FORUM, name="OCMW-voorzittersoverleg", code="OCMW-VZ"
-    )
-    roeselare, tielt, _izegem = world.municipalities
-    world.forum_chair = person("forumchair", world.region, municipality=roeselare)  # type: ignore[attr-defined]
-    member(world.forum_chair, body, Membership.Role.CHAIR, roeselare)  # type: ignore[attr-defined]
-    member(world.cluster_member, body, Membership.Role.MEMBER, tielt)
-    return body
+def forum(world: World) -> Forum:
+    return build_forum(world)
 
 
-def forum_in_session(world: World, forum: Body, *items: AgendaItem) -> Meeting:
-    """Return a meeting of the forum with the items on it, everyone present, in session."""
-    meeting = world.meeting(forum)
-    for item in items:
-        fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
-    fire(meeting, "convene", actor=world.coordinator)
-    for who in (world.forum_chair, world.cluster_member):  # type: ignore[attr-defined]
-        attendance_record(meeting=meeting, person=who, status="present", actor=world.coordinator)
-    fire(meeting, "open", actor=world.forum_chair)  # type: ignore[attr-defined]
-    for item in items:
-        item.refresh_from_db()
-    return meeting
-
-
-def test_a_forum_is_a_kind_of_body_in_the_api(world: World, forum: Body, api: Api) -> None:
+def test_a_forum_is_a_kind_of_body_in_the_api(world: World, forum: Forum, api: Api) -> None:
     answer = api("coordinator").get("/api/v1/bodies/", {"kind": "forum"})
     assert answer.status_code == 200
     assert [b["code"] for b in answer.json()["results"]] == ["OCMW-VZ"]
     assert answer.json()["results"][0]["kind"] == "forum"
-    assert not forum.decides and world.cluster.decides
+    assert not forum.body.decides and world.cluster.decides
     with translation.override("nl"):
         assert str(Body.Kind.FORUM.label) == "overlegforum"
     with translation.override("en"):
@@ -63,18 +41,18 @@ def test_a_forum_is_a_kind_of_body_in_the_api(world: World, forum: Body, api: Ap
 
 
 def test_an_item_can_be_drafted_for_a_forum_but_not_for_a_group(
-    world: World, forum: Body, api: Api
+    world: World, forum: Forum, api: Api
 ) -> None:
     body = {
         "title": "Stand van zaken leefloondossiers",
         "rationale": "Overzicht per bestuur.",
         "kind": "information",
         "intervision_group": world.group.pk,
-        "target_cluster": forum.pk,
+        "target_cluster": forum.body.pk,
     }
     answer = api("author").post("/api/v1/agenda-items/", body, format="json")
     assert answer.status_code == 201, answer.content
-    assert answer.json()["target_cluster"] == forum.pk
+    assert answer.json()["target_cluster"] == forum.body.pk
     refused = api("author").post(
         "/api/v1/agenda-items/",
         {**body, "target_cluster": world.group.pk},
@@ -87,11 +65,11 @@ def test_an_item_can_be_drafted_for_a_forum_but_not_for_a_group(
 
 
 def test_approve_and_reject_are_refused_at_a_forum_and_change_nothing(
-    world: World, forum: Body, api: Api
+    world: World, forum: Forum, api: Api
 ) -> None:
-    item = world.prepared_item(target_cluster=forum)
-    meeting = forum_in_session(world, forum, item)
-    chair = world.forum_chair  # type: ignore[attr-defined]
+    item = world.prepared_item(target_cluster=forum.body)
+    meeting = forum.in_session(item)
+    chair = forum.chair
     assert available_transitions(item, chair) == ["postpone", "return_for_rework", "take_note"]
     version = item.version
     client = APIClient()
@@ -123,13 +101,13 @@ def test_approve_and_reject_are_refused_at_a_forum_and_change_nothing(
 
 
 def test_a_forum_notes_an_item_without_number_or_ratification_then_follows_it_up(
-    world: World, forum: Body, api: Api
+    world: World, forum: Forum, api: Api
 ) -> None:
     # Even an item written for decision is noted at a forum's meeting.
-    item = world.prepared_item(target_cluster=forum, municipalities=world.municipalities)
-    meeting = forum_in_session(world, forum, item)
+    item = world.prepared_item(target_cluster=forum.body, municipalities=world.municipalities)
+    meeting = forum.in_session(item)
     client = APIClient()
-    client.force_authenticate(world.forum_chair)  # type: ignore[attr-defined]
+    client.force_authenticate(forum.chair)
     answer = client.post(
         f"/api/v1/agenda-items/{item.pk}/transitions/take_note/", {}, format="json"
     )
