@@ -68,7 +68,7 @@ class AgendaItemTransitions:
 
     @transition("state", S.SCHEDULED, S.COMPLETED, permission=as_permission(can.can_decide_item))
     def take_note(self) -> None:
-        """Record that the cluster took note of an information item."""
+        """Record that the body took note of an information item (at a forum, of any item)."""
 
     @transition(
         "state", S.APPROVED, S.IN_EXECUTION, permission=as_permission(can.can_follow_up_item)

@@ -52,9 +52,9 @@ def _check_bodies(region_id: int, group: Body, cluster: Body | None) -> None:
     if group.region_id != region_id or group.kind != Body.Kind.INTERVISION_GROUP:
         reasons.append(_("Choose an intervision group of your region."))
     if cluster is not None and (
-        cluster.region_id != region_id or cluster.kind != Body.Kind.CLUSTER
+        cluster.region_id != region_id or cluster.kind not in Body.Kind.targets()
     ):
-        reasons.append(_("Choose a cluster of your region as target."))
+        reasons.append(_("Choose a cluster or a forum of your region as target."))
     if reasons:
         raise GuardFailed(reasons)
 

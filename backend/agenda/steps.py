@@ -110,6 +110,45 @@ def is_for_information(item: Any, params: dict[str, Any], actor: Any) -> str | N
     return _("Only an information item can be noted; decide on this one.")
 
 
+def at_a_forum(item: Any) -> bool:
+    """Whether the item waits on the agenda of a forum's meeting, where it is noted and
+    never decided. Reads the prefetched entries when a list has them."""
+    if not item.pk:
+        return False
+    pending = AgendaEntry.Outcome.PENDING
+    cache = getattr(item, "_prefetched_objects_cache", {})
+    if "entries" in cache:
+        return any(
+            entry.outcome == pending and not entry.meeting.body.decides
+            for entry in cache["entries"]
+        )
+    return item.entries.filter(outcome=pending, meeting__body__kind=Body.Kind.FORUM).exists()
+
+
+def decided_here(item: Any) -> bool:
+    """Whether the item is decided where it waits: one for decision, not at a forum."""
+    return decided_on(item) and not at_a_forum(item)
+
+
+def noted_here(item: Any) -> bool:
+    """Whether the item is noted where it waits: an information item, or any at a forum."""
+    return noted(item) or at_a_forum(item)
+
+
+def not_at_a_forum(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    if at_a_forum(item):
+        return _(
+            "A forum takes note of its items and decides nothing: nothing is approved or "
+            "rejected at its meetings."
+        )
+    return None
+
+
+def noted_at_this_meeting(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    """An information item is noted; at a forum's meeting every item is."""
+    return None if at_a_forum(item) else is_for_information(item, params, actor)
+
+
 def has_actions(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     return None if item.actions.exists() else _("Add at least one action first.")
 
@@ -378,20 +417,20 @@ MACHINE = register(
             "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
             "approve": Step(
                 params=DECIDE,
-                guards=(is_for_decision, meeting_in_session, quorum_present),
+                guards=(not_at_a_forum, is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
-                applies=decided_on,
+                applies=decided_here,
             ),
             "reject": Step(
                 params=DECIDE,
-                guards=(is_for_decision, meeting_in_session, quorum_present),
+                guards=(not_at_a_forum, is_for_decision, meeting_in_session, quorum_present),
                 effect=record_decision,
-                applies=decided_on,
+                applies=decided_here,
             ),
             "take_note": Step(
-                guards=(is_for_information, meeting_in_session),
+                guards=(noted_at_this_meeting, meeting_in_session),
                 effect=close_entry("noted"),
-                applies=noted,
+                applies=noted_here,
             ),
             "start_execution": Step(guards=(has_actions,)),
             "complete": Step(guards=(actions_finished,)),

@@ -130,6 +130,11 @@ class AgendaItemSerializer(StatefulSerializer):
     meeting = serializers.SerializerMethodField()
     decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     forwarded_from = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # A cluster or a forum; the model's choices name only clusters (a forwarded item's
+    # target is another body). The item services check the kind and the region.
+    target_cluster = serializers.PrimaryKeyRelatedField(
+        queryset=Body.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = AgendaItem

@@ -261,7 +261,10 @@ class AgendaItemViewSet(
 
     shown_with = (
         ("author", "decision"),
-        ("municipalities", Prefetch("entries", AgendaEntry.objects.select_related("meeting"))),
+        (
+            "municipalities",
+            Prefetch("entries", AgendaEntry.objects.select_related("meeting__body")),
+        ),
     )
     rules_read = ("intervision_group",)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,14 +12,36 @@ from django.utils.translation import gettext_lazy
 
 from backend.agenda.models import AgendaItem
 from backend.followup.models import Action, ActionNote
-from backend.organisations.models import Municipality, Person, Service
+from backend.meetings.models import AgendaEntry
+from backend.organisations.models import Body, Municipality, Person, Service
 from workflows import predicates as can
 from workflows.engine import EditRule, edit
 from workflows.errors import FieldReason, GuardFailed
 from workflows.states import ActionState, ItemState
 
 FOLLOWED_UP = ItemState.followed_up()
-NEW_ACTION = EditRule(
+
+
+def noted_at_a_forum(item: AgendaItem) -> bool:
+    """Whether a forum took note of the item: a forum decides nothing, but follows up."""
+    return item.entries.filter(
+        outcome=AgendaEntry.Outcome.NOTED, meeting__body__kind=Body.Kind.FORUM
+    ).exists()
+
+
+@dataclass(frozen=True)
+class NewActionRule(EditRule):
+    """Actions follow an approved item, and an item a forum took note of (completed, as
+    every noted item is, yet followed up like a decision)."""
+
+    def refuse_now(self, obj: Any, actor: Any, state: str) -> None:
+        if state == ItemState.COMPLETED and noted_at_a_forum(obj):
+            EditRule.refuse_now(replace(self, states=None), obj, actor, state)
+            return
+        super().refuse_now(obj, actor, state)
+
+
+NEW_ACTION = NewActionRule(
     permitted=lambda person, item: bool(can.can_manage_action(person, Action(item=item))),
     not_permitted=gettext_lazy("Only the coordinator creates actions."),
     states=FOLLOWED_UP,

@@ -174,7 +174,7 @@ class Person(AbstractUser):
 
 
 class Body(models.Model):
-    """A board, cluster, intervision group or assembly of a region."""
+    """A board, cluster, intervision group, assembly or forum of a region."""
 
     class Kind(models.TextChoices):
         DAILY_BOARD = "daily_board", _("daily board")
@@ -182,6 +182,16 @@ class Body(models.Model):
         INTERVISION_GROUP = "intervision_group", _("intervision group")
         GENERAL_ASSEMBLY = "general_assembly", _("general assembly")
         BOARD = "board", _("board of directors")
+        FORUM = "forum", _("forum")
+        """A forum the coordinator serves (Expertise Centrum voor Gemeentesecretarissen,
+        OCMW-voorzittersoverleg): it meets, keeps minutes and follows up actions, but
+        takes note of its items and decides nothing the municipalities ratify."""
+
+        @classmethod
+        def targets(cls) -> tuple[str, ...]:
+            """The kinds of body an item can be drafted for: a cluster that decides on
+            it, or a forum that takes note of it."""
+            return (cls.CLUSTER, cls.FORUM)
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="bodies")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -282,6 +292,12 @@ class Body(models.Model):
     def standing(self) -> list[str]:
         """The standing entries, one per line, without empty lines."""
         return [line.strip() for line in self.standing_entries.splitlines() if line.strip()]
+
+    @property
+    def decides(self) -> bool:
+        """Whether the body decides (a forum only takes note: no decision numbers, no
+        ratifications)."""
+        return self.kind != self.Kind.FORUM
 
     def lead_days(self, name: str) -> int:
         """Return a reminder lead time of this body, or the region's default."""

@@ -150,7 +150,7 @@ class ItemForm(forms.Form):
             Q(pk__in=groups_for(person).values("pk")) | own_group
         )
         field["target_cluster"].queryset = bodies.filter(  # type: ignore[attr-defined]
-            Q(kind=Body.Kind.CLUSTER) | own_target
+            Q(kind__in=Body.Kind.targets()) | own_target
         )
         field["municipalities"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
             region=person.region_id

@@ -208,7 +208,8 @@ def test_the_people(midwest: Region) -> None:
         assert staff.organisation == "DVV Midwest"
         assert staff.service.code == code
     people = Person.objects.all()
-    assert people.count() == 16 * 2 + 4 + 2
+    # Mayors and general directors, DVV staff, the coordinator and admin, six OCMW chairs.
+    assert people.count() == 16 * 2 + 4 + 2 + 6
     assert not people.exclude(region=midwest).exists()
     assert not people.filter(first_name="").exists()
     assert not people.filter(last_name="").exists()
@@ -260,3 +261,31 @@ def test_the_decisions_and_their_follow_up(midwest: Region) -> None:
     assert not actions.filter(assignee__isnull=True, service__isnull=True).exists()
     for action in actions.exclude(state="open"):
         assert TransitionLog.objects.for_object(action).exists()
+
+
+def test_both_fora_meet_note_their_items_and_follow_them_up(midwest: Region) -> None:
+    fora = Body.objects.filter(region=midwest, kind=Body.Kind.FORUM)
+    assert sorted(fora.values_list("name", flat=True)) == [
+        "Expertise Centrum voor Gemeentesecretarissen Roeselare-Tielt",
+        "OCMW-voorzittersoverleg",
+    ]
+    centre = fora.get(code="EC-GS")
+    assert set(centre.memberships.values_list("person__function", flat=True)) == {
+        "general_director",
+        "coordinator",
+    }
+    chairs = fora.get(code="OCMW-VZ").memberships.exclude(role=Membership.Role.SECRETARY)
+    assert chairs.count() == 6
+    assert set(chairs.values_list("person__function", flat=True)) == {"alderman"}
+    assert {m.municipality_id for m in chairs} == {m.person.municipality_id for m in chairs}
+    for forum in fora:
+        meeting = Meeting.objects.get(body=forum)
+        assert meeting.state in ("closed", "minutes_approved")
+        assert meeting.documents.filter(kind="minutes").exists()
+        entry = meeting.entries.get()
+        assert entry.outcome == AgendaEntry.Outcome.NOTED
+        assert entry.item.state == "completed"
+        assert entry.item.target_cluster == forum
+        assert Action.objects.filter(item=entry.item).exists()
+    assert not Decision.objects.filter(body__kind=Body.Kind.FORUM).exists()
+    assert not Ratification.objects.filter(decision__body__kind=Body.Kind.FORUM).exists()

@@ -1,8 +1,8 @@
 """Build the demo region Midwest: its organisation, its people and a living story.
 
-The organisation is brought up to date on every run (backend/demo/organisation.py); the
-story (backend/demo/story.py) is told only while the region has no agenda items yet, so
-a second run adds nothing.
+The organisation is brought up to date on every run (backend/demo/organisation.py, and
+the fora in backend/demo/fora.py); the story (backend/demo/story.py, then the fora's) is
+told only while the region has no agenda items yet, so a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db import transaction
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
+from backend.demo.fora import build_fora, tell_fora
 from backend.demo.organisation import build_organisation
 from backend.demo.signatures import demo_certificates, demo_sign
 from backend.demo.story import region_has_items, tell_story
@@ -65,11 +66,13 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo = build_organisation()
+            build_fora(demo)
             told = not region_has_items(demo.region)
             certificates = demo_certificates(demo.region.people.order_by("pk"))
             signatures = 0
             if told:
                 tell_story(demo)
+                tell_fora(demo)
                 signatures = demo_sign(
                     Meeting.objects.filter(
                         body__region=demo.region, state__in=MeetingState.held()
