@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
@@ -19,6 +21,25 @@ from workflows.predicates import IN_THE_GROUP, roles_of
 
 DECIDING_STEPS = ("approve", "reject")
 """The steps that decide an item; what the chair says with one stays with the decision."""
+
+
+def tally_parts(decision: Decision) -> list[str]:
+    """How a decision was taken, in words: "by consensus", or the counts with their plural
+    forms ("3 votes for", "1 vote against", "1 abstention"), a secret vote said first."""
+    if decision.consensus:
+        return [str(_("by consensus"))]
+    tally = decision.tally
+    parts = [
+        ngettext("%(number)d vote for", "%(number)d votes for", tally["for"])
+        % {"number": tally["for"]},
+        ngettext("%(number)d vote against", "%(number)d votes against", tally["against"])
+        % {"number": tally["against"]},
+        ngettext("%(number)d abstention", "%(number)d abstentions", tally["abstain"])
+        % {"number": tally["abstain"]},
+    ]
+    if decision.secret:
+        parts.insert(0, str(_("secret vote")))
+    return parts
 
 
 def chair_remark() -> Subquery:
