@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
@@ -24,12 +23,13 @@ DECIDING_STEPS = ("approve", "reject")
 
 
 def tally_parts(decision: Decision) -> list[str]:
-    """How a decision was taken, in words: "by consensus", or the counts with their plural
-    forms ("3 votes for", "1 vote against", "1 abstention"), a secret vote said first."""
+    """The counts of a decision's vote in words, with their plural forms ("3 votes for",
+    "1 vote against", "1 abstention"); none for a decision by consensus. Whether the vote
+    was secret or by consensus the caller says in its own way."""
     if decision.consensus:
-        return [str(_("by consensus"))]
+        return []
     tally = decision.tally
-    parts = [
+    return [
         ngettext("%(number)d vote for", "%(number)d votes for", tally["for"])
         % {"number": tally["for"]},
         ngettext("%(number)d vote against", "%(number)d votes against", tally["against"])
@@ -37,9 +37,6 @@ def tally_parts(decision: Decision) -> list[str]:
         ngettext("%(number)d abstention", "%(number)d abstentions", tally["abstain"])
         % {"number": tally["abstain"]},
     ]
-    if decision.secret:
-        parts.insert(0, str(_("secret vote")))
-    return parts
 
 
 def chair_remark() -> Subquery:

@@ -545,10 +545,14 @@ def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
 def tallies(meeting: Meeting) -> dict[int, str]:
     """Per item decided at this meeting, how it was decided: "by consensus" or the counts
     ("3 votes for · 1 vote against · 0 abstentions"); a secret vote only by its counts."""
-    return {
-        decision.item_id: " · ".join(tally_parts(decision))
-        for decision in Decision.objects.filter(meeting=meeting)
-    }
+    found = {}
+    for decision in Decision.objects.filter(meeting=meeting):
+        if decision.consensus:
+            found[decision.item_id] = str(_("by consensus"))
+            continue
+        secret = [str(_("secret vote"))] if decision.secret else []
+        found[decision.item_id] = " · ".join(secret + tally_parts(decision))
+    return found
 
 
 def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:

@@ -377,7 +377,7 @@ def test_the_meeting_page_shows_the_tally_of_a_vote(world: World) -> None:
         ],
     )
     page = text(signed_in(world.cluster_member).get(f"/vergaderingen/{meeting.pk}/"))
-    assert "Uitslag: 1 voor · 0 tegen · 1 onthouding" in page
+    assert "Uitslag: 1 stem voor · 0 stemmen tegen · 1 onthouding" in page
 
 
 # --- Meetings --------------------------------------------------------------------------
