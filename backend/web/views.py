@@ -307,7 +307,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "decision": decision,
             "decision_remark": remark if decision else None,
-            "votes": decision.votes.select_related("municipality") if decision else [],
+            # A secret vote has only its counts, never a vote per municipality.
+            "votes": decision.votes.select_related("municipality")
+            if decision and not decision.secret
+            else [],
+            "tally": " · ".join(tally_parts(decision)) if decision else "",
             "actions": action_rows(request, item),
             "may_add_actions": may_add_actions(request.user, item),
             "ratifications": [
