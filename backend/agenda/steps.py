@@ -23,8 +23,8 @@ from workflows import predicates as can
 from workflows.agenda_item import S
 from workflows.declared import Declared, Instance, Text, Votes
 from workflows.engine import fire_as_consequence, record_step
-from workflows.params import LONG_TEXT
 from workflows.machine import Firing, Machine, Step, register
+from workflows.params import LONG_TEXT
 from workflows.states import ActionState, MeetingState, RatificationState
 
 # --- Guards: (item, params, actor) -> reason or None -------------------------------------

@@ -334,6 +334,7 @@ def test_every_decision_shows_its_tally(world: World, api: Api) -> None:
     assert by_item[agreed.pk]["tally"] == {"for": 2, "against": 0, "abstain": 0}
 
 
+MIXED = "Een geheime stemming geeft alleen de aantallen: geen consensus en geen stemmen erbij."
 SUM = "De aantallen tellen op tot {sum}; ze moeten optellen tot de 3 aanwezige gemeenten."
 
 
@@ -349,15 +350,11 @@ SUM = "De aantallen tellen op tot {sum}; ze moeten optellen tot de 3 aanwezige g
         ({"for": 3, "against": 0}, ["Onthouding: geef een geheel getal, 0 of meer."]),
         (
             {"for": 3, "against": 0, "abstain": 0, "consensus": True},
-            [
-                "Een geheime stemming geeft alleen de aantallen: geen consensus en geen stemmen erbij."
-            ],
+            [MIXED],
         ),
         (
             {"for": 3, "against": 0, "abstain": 0, "votes": []},
-            [
-                "Een geheime stemming geeft alleen de aantallen: geen consensus en geen stemmen erbij."
-            ],
+            [MIXED],
         ),
     ],
 )
