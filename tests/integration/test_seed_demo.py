@@ -17,6 +17,7 @@ from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.selectors import quorum_of
 from backend.organisations.models import (
     Body,
     Coalition,
@@ -260,3 +261,20 @@ def test_the_decisions_and_their_follow_up(midwest: Region) -> None:
     assert not actions.filter(assignee__isnull=True, service__isnull=True).exists()
     for action in actions.exclude(state="open"):
         assert TransitionLog.objects.for_object(action).exists()
+
+
+def test_a_meeting_of_the_story_is_held_with_a_secret_vote_a_chair_and_a_secretary(
+    midwest: Region,
+) -> None:
+    decision = Decision.objects.get(meeting__body__region=midwest, secret=True)
+    meeting = decision.meeting
+    assert not decision.votes.exists() and not decision.consensus
+    present = len(quorum_of(meeting).present)
+    assert sum(decision.tally.values()) == present
+    assert decision.tally == {"for": present - 3, "against": 1, "abstain": 2}
+    assert meeting.presiding.username == "mayor-pittem"
+    assert meeting.secretary is not None and meeting.secretary.is_coordinator
+    assert meeting.opened_at < decision.decided_at < meeting.closed_at
+    # Every meeting held has its moments and its presiding chair.
+    for held in Meeting.objects.filter(body__region=midwest, opened_at__isnull=False):
+        assert held.presiding is not None
