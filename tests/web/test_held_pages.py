@@ -166,3 +166,35 @@ def test_a_secret_vote_shows_its_counts_and_never_who_voted_how(world: World) ->
     # The history of the item says it was approved, not by whom it was voted for.
     for municipality in world.municipalities:
         assert f"{municipality.name}: voor" not in item_page
+
+
+def test_the_pages_take_a_rationale_and_a_decision_text_of_100000_characters(
+    world: World,
+) -> None:
+    long = ("Motivering van het reglement. " * 3400)[:100_000]
+    client = signed_in(world.author)
+    answer = client.post(
+        "/punten/nieuw/",
+        {
+            "title": "Reglement",
+            "kind": "decision",
+            "intervision_group": world.group.pk,
+            "target_cluster": world.cluster.pk,
+            "rationale": long,
+            "proposed_decision": long,
+        },
+    )
+    assert answer.status_code == 302
+    item = AgendaItem.objects.get(title="Reglement")
+    assert item.rationale == long.strip() and item.proposed_decision == long.strip()
+    fire(item, "submit", actor=world.author)
+    fire(item, "start_preparation", actor=world.group_chair)
+    fire(item, "endorse", actor=world.group_chair)
+    meeting = world.meeting_in_session(item)
+    page = text(signed_in(world.cluster_chair).get(f"/vergaderingen/{meeting.pk}/"))
+    assert 'maxlength="100000"' in page
+    done = signed_in(world.cluster_chair).post(
+        f"/overgang/item/{item.pk}/approve/", {"text": long, "mode": "consensus"}
+    )
+    assert done.status_code == 302
+    assert Decision.objects.get(item=item).text == long.strip()
