@@ -732,7 +732,7 @@ class _Teller:
                 )
         if plan.opened_by:
             opening = {"presiding": self.person(plan.presiding).pk} if plan.presiding else {}
-            fire(meeting, "open", actor=self.person(plan.opened_by), **opening)
+            fire(meeting, "open", actor=self.person(plan.opened_by), params=opening)
             # Opening the meeting moved its items along with it.
             for item in items:
                 item.refresh_from_db()
