@@ -227,7 +227,8 @@ class Confirm(Param):
             raise GuardFailed([_("%(name)s must be true or false.") % {"name": self.name}])
         if not value and self.when(obj):
             raise GuardFailed([str(self.required or _("Confirm this first."))])
-        return {}
+        # Kept with the step in the history: the person said yes.
+        return {self.name: value}
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "boolean"}

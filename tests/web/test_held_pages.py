@@ -8,6 +8,7 @@ import pytest
 from django.utils import formats, timezone
 
 from backend.agenda.models import AgendaItem, Decision
+from backend.audit.models import TransitionLog
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
 from backend.organisations.models import Membership
@@ -56,6 +57,9 @@ def test_opening_on_another_day_than_planned_asks_for_a_yes(world: World) -> Non
     assert done.status_code == 302
     meeting.refresh_from_db()
     assert meeting.state == "in_session" and meeting.presiding == world.cluster_chair
+    # The history keeps the yes with the step.
+    opened = TransitionLog.objects.for_object(meeting).get(transition="open")
+    assert opened.params == {"presiding": world.cluster_chair.pk, "other_day": True}
     page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
     assert "gehouden op een andere dag dan gepland" in page
     assert "Voorzitter van de vergadering: Clusterchair" in page
