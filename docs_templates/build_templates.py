@@ -327,6 +327,68 @@ def meeting_facts(document: DocumentObject) -> None:
     )
 
 
+HELD_ON: list[Part] = [
+    "{% if meeting.held_on %}",
+    "{{ meeting.held_on }}",
+    "{% else %}",
+    "{{ meeting.date }}",
+    "{% endif %}",
+]
+"""The day the meeting was held, or the day planned before it was."""
+
+
+def held_facts(document: DocumentObject) -> None:
+    """The facts of a meeting that was held: when it was held, opened and closed, where,
+    who presided and who was secretary."""
+    facts_table(
+        document,
+        [
+            ("Datum", HELD_ON),
+            (
+                "Geopend om",
+                ["{% if meeting.opened_at %}", "{{ meeting.opened_at }}", "{% endif %}"],
+            ),
+            (
+                "Gesloten om",
+                ["{% if meeting.closed_at %}", "{{ meeting.closed_at }}", "{% endif %}"],
+            ),
+            ("Plaats", ["{{ meeting.location }}"]),
+            ("Voorzitter", ["{{ meeting.presiding }}"]),
+            ("Secretaris", ["{{ meeting.secretary }}"]),
+        ],
+    )
+
+
+def moved_notice(document: DocumentObject) -> None:
+    """Say so when the meeting was held on another day than it was planned for."""
+    tag(document, "if meeting.moved")
+    para(
+        document,
+        "Gehouden op ",
+        "{{ meeting.held_on }}",
+        "; gepland op ",
+        "{{ meeting.date }}",
+        ".",
+        style="Midwest Meta",
+    )
+    tag(document, "endif")
+
+
+def signatures(document: DocumentObject) -> None:
+    """The signature block: the secretary and the presiding chair, nobody else."""
+    para(document, "Namens de vergadering,").paragraph_format.space_before = Pt(18)
+    table = document.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    cell(table, 0, 0, ("De secretaris", "bold"))
+    cell(table, 0, 1, ("De voorzitter", "bold"))
+    for column in (0, 1):
+        # Room for the handwritten (or electronic) signature.
+        table.cell(1, column).paragraphs[0].paragraph_format.space_before = Pt(36)
+    cell(table, 2, 0, "{{ meeting.secretary }}")
+    cell(table, 2, 1, "{{ meeting.presiding }}")
+    fix_widths(table, [8.2, 8.2])
+
+
 def text_block(document: DocumentObject, label: str, value: str) -> None:
     """Add a labelled block of a person's text, left out when the text is empty."""
     tag(document, f"if {value}")
@@ -339,18 +401,16 @@ def votes_block(document: DocumentObject, decision: str) -> None:
     """Add how a decision was taken: by consensus, or the votes and who cast them."""
     tag(document, f"if {decision}.consensus")
     para(document, "Beslist bij consensus.", style="Midwest Meta")
-    tag(document, "else")
+    tag(document, f"elif {decision}.secret")
     para(
         document,
-        "Stemming: ",
-        f"{{{{ {decision}.votes_for }}}}",
-        " voor, ",
-        f"{{{{ {decision}.votes_against }}}}",
-        " tegen, ",
-        f"{{{{ {decision}.votes_abstain }}}}",
-        " onthoudingen.",
+        "Geheime stemming: ",
+        f"{{{{ {decision}.tally }}}}",
+        ".",
         style="Midwest Meta",
     )
+    tag(document, "else")
+    para(document, "Stemming: ", f"{{{{ {decision}.tally }}}}", ".", style="Midwest Meta")
     for label, names in (
         ("Voor: ", "municipalities_for"),
         ("Tegen: ", "municipalities_against"),
@@ -476,12 +536,13 @@ def minutes() -> DocumentObject:
     """The minutes of a meeting."""
     document = new_document("Notulen")
     para(document, "Notulen", style="Title")
-    para(document, "{{ meeting.body }}", " · ", "{{ meeting.date }}", style="Subtitle")
+    para(document, "{{ meeting.body }}", " · ", *HELD_ON, style="Subtitle")
     tag(document, "if not meeting.minutes_approved")
     para(document, "Ontwerp: deze notulen zijn nog niet goedgekeurd.", style="Midwest Notice")
     tag(document, "endif")
     version_notice(document, "agendapunt(en)")
-    meeting_facts(document)
+    moved_notice(document)
+    held_facts(document)
     para(document, "Aanwezigheden", style="Heading 1")
     para(
         document,
@@ -532,9 +593,7 @@ def minutes() -> DocumentObject:
     tag(document, "if not entries")
     para(document, "Er werden geen punten behandeld.")
     tag(document, "endif")
-    para(document, "Voor de notulen,").paragraph_format.space_before = Pt(18)
-    para(document, "{{ meeting.chairs }}")
-    para(document, "Voorzitter(s) van ", "{{ meeting.body }}", style="Midwest Meta")
+    signatures(document)
     return document
 
 
@@ -542,8 +601,9 @@ def decision_list() -> DocumentObject:
     """The decision list of a meeting."""
     document = new_document("Besluitenlijst")
     para(document, "Besluitenlijst", style="Title")
-    para(document, "{{ meeting.body }}", " · ", "{{ meeting.date }}", style="Subtitle")
+    para(document, "{{ meeting.body }}", " · ", *HELD_ON, style="Subtitle")
     version_notice(document, "agendapunt(en)")
+    moved_notice(document)
     loop_table(
         document,
         ["Punt", "Besluit", "Onderwerp en besluit", "Uitkomst"],
@@ -558,13 +618,25 @@ def decision_list() -> DocumentObject:
                 "{{ entry.decision.text }}",
                 "{% endif %}",
             ],
-            ["{{ entry.outcome }}"],
+            [
+                "{{ entry.outcome }}",
+                "{% if entry.decision %}",
+                "\n",
+                "{% if entry.decision.secret %}",
+                "geheime stemming: ",
+                "{% elif entry.decision.consensus %}",
+                "bij consensus",
+                "{% endif %}",
+                "{{ entry.decision.tally }}",
+                "{% endif %}",
+            ],
         ],
-        [1.2, 3.8, 8.6, 2.8],
+        [1.2, 3.4, 8.0, 3.8],
     )
     tag(document, "if not entries")
     para(document, "Er werden geen punten behandeld.")
     tag(document, "endif")
+    signatures(document)
     return document
 
 
@@ -654,7 +726,21 @@ def excerpt() -> DocumentObject:
     facts_table(
         document,
         [
-            ("Vergadering", ["{{ meeting.date }}", ", ", "{{ meeting.time }}"]),
+            (
+                "Vergadering",
+                [
+                    "{% if meeting.held_on %}",
+                    "{{ meeting.held_on }}",
+                    ", ",
+                    "{{ meeting.opened_at }}",
+                    "{% else %}",
+                    "{{ meeting.date }}",
+                    ", ",
+                    "{{ meeting.time }}",
+                    "{% endif %}",
+                ],
+            ),
+            ("Beslist op", ["{{ decision.decided_at }}"]),
             ("Plaats", ["{{ meeting.location }}"]),
             ("Besluit", ["{{ decision.number }}", ": ", "{{ decision.outcome }}"]),
             ("Gemeente", ["{{ municipality }}"]),

@@ -73,6 +73,19 @@ class Param:
         """Read this parameter from a posted page form, as the parser reads a request."""
         return {self.name: post.get(self.name, "")} if self.name in post else {}
 
+    def asked(self, obj: Any) -> bool:
+        """Whether the page asks for it for this object (some only in some cases)."""
+        return True
+
+    @property
+    def must_send(self) -> bool:
+        """Whether a request must carry it (the API description lists it as required)."""
+        return self.required is not None and len(self.keys) == 1
+
+    def describe(self, obj: Any) -> str:
+        """The label the page shows for this object."""
+        return str(self.label)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Text(Param):
@@ -145,12 +158,28 @@ class Instance(Param):
     offered: Callable[[Any, Any], Iterable[Any]] | None = None
     shown: Callable[[Any], str] = str
     empty: Reason = ""
+    fallback: Callable[[Any], Any] | None = None
+    """The row taken when none is given (None: the `required` reason is said)."""
 
     @property
     def widget(self) -> str:
         return "select"
 
+    @property
+    def must_send(self) -> bool:
+        return self.fallback is None and super().must_send
+
+    def initial(self, obj: Any) -> str:
+        if self.fallback is not None:
+            row = self.fallback(obj)
+            return str(row.pk) if row is not None else ""
+        return super().initial(obj)
+
     def clean(self, value: Any, obj: Any, actor: Any) -> Any:
+        if value in (None, "") and self.fallback is not None:
+            row = self.fallback(obj)
+            if row is not None:
+                return row
         return p.instance(
             value,
             self.accepted(obj, actor),
@@ -164,6 +193,63 @@ class Instance(Param):
     def choices(self, obj: Any, actor: Any) -> list[tuple[str, str]]:
         rows = (self.offered or self.accepted)(obj, actor)
         return [(str(row.pk), self.shown(row)) for row in rows]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Confirm(Param):
+    """A yes the page asks only when `when(obj)` holds (a step taken in unusual
+    circumstances); its label is `label` filled in with `details(obj)`. The page sends it
+    ticked or not, and not ticked is refused with `required`; a client that does not send
+    it is not asked."""
+
+    when: Callable[[Any], bool]
+    details: Callable[[Any], Mapping[str, Any]] = lambda obj: {}
+
+    @property
+    def widget(self) -> str:
+        return "checkbox"
+
+    def asked(self, obj: Any) -> bool:
+        return self.when(obj)
+
+    @property
+    def must_send(self) -> bool:
+        return False
+
+    def describe(self, obj: Any) -> str:
+        return str(self.label) % dict(self.details(obj))
+
+    def parse(self, data: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        if self.name not in data:
+            return {}
+        value = data[self.name]
+        if not isinstance(value, bool):
+            raise GuardFailed([_("%(name)s must be true or false.") % {"name": self.name}])
+        if not value and self.when(obj):
+            raise GuardFailed([str(self.required or _("Confirm this first."))])
+        # Kept with the step in the history: the person said yes.
+        return {self.name: value}
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def schema(self) -> dict[str, dict[str, Any]]:
+        return {
+            self.name: {
+                "type": "boolean",
+                "description": f"{self.required} The pages ask it; false is refused "
+                "when it applies, leaving it out is not.",
+            }
+        }
+
+    def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        if not self.when(obj):
+            return {}
+        return {self.name: post.get(self.name) == "yes"}
+
+
+COUNTS = ("for", "against", "abstain")
+"""The three counts of a vote, in the order they are said."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,9 +268,69 @@ class Votes(Param):
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return ("consensus", "votes")
+        return ("consensus", "votes", "secret", *COUNTS)
 
     def parse(self, data: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        secret = data.get("secret")
+        if secret not in (None, True, False):
+            raise GuardFailed([_("secret must be true or false.")])
+        if secret is True:
+            return self.parse_secret(data, obj)
+        if any(name in data for name in COUNTS):
+            raise GuardFailed([_("Counts are only given for a secret vote (secret: true).")])
+        parsed = self.parse_open(data, obj)
+        present = self.voters(obj) or ()
+        if parsed["consensus"]:
+            tally = {"for": len(present), "against": 0, "abstain": 0}
+        else:
+            chosen = list(parsed["votes"].values())
+            tally = {name: chosen.count(name) for name in COUNTS}
+        return {**parsed, "secret": False, "tally": tally}
+
+    def parse_secret(self, data: Mapping[str, Any], obj: Any) -> dict[str, Any]:
+        """Read a secret vote: only the three counts, which add up to the voters present."""
+        if data.get("consensus") is not None or data.get("votes") is not None:
+            raise GuardFailed(
+                [_("A secret vote gives only the counts: no consensus and no votes with it.")]
+            )
+        present = self.voters(obj)
+        reasons: list[str] = []
+        tally: dict[str, int] = {}
+        labels = dict(self.options.choices)
+        for name in COUNTS:
+            value = data.get(name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                reasons.append(
+                    FieldReason(
+                        _("%(count)s: give a whole number, 0 or more.")
+                        % {"count": str(labels.get(name, name)).capitalize()},
+                        name,
+                    )
+                )
+            elif present is not None and value > len(present):
+                reasons.append(
+                    FieldReason(
+                        _("%(count)s: more than the %(n)d municipalities present.")
+                        % {"count": str(labels.get(name, name)).capitalize(), "n": len(present)},
+                        name,
+                    )
+                )
+            else:
+                tally[name] = value
+        if not reasons and present is not None and sum(tally.values()) != len(present):
+            reasons.append(
+                _(
+                    "The counts add up to %(sum)d; they must add up to the %(n)d "
+                    "municipalities present."
+                )
+                % {"sum": sum(tally.values()), "n": len(present)}
+            )
+        if reasons:
+            raise GuardFailed(reasons)
+        return {"consensus": False, "votes": {}, "secret": True, "tally": tally}
+
+    def parse_open(self, data: Mapping[str, Any], obj: Any) -> dict[str, Any]:
+        """Read a vote by consensus or one vote per municipality present."""
         reasons: list[str] = []
         consensus = data.get("consensus")
         votes_raw = data.get("votes")
@@ -242,6 +388,19 @@ class Votes(Param):
                 "type": "boolean",
                 "description": "true when the body decided by consensus (then no votes)",
             },
+            "secret": {
+                "type": "boolean",
+                "description": "true for a secret vote: then only the counts `for`, "
+                "`against` and `abstain`, which add up to the municipalities present",
+            },
+            **{
+                name: {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": f"a secret vote: how many municipalities voted {name}",
+                }
+                for name in COUNTS
+            },
             "votes": {
                 "type": "array",
                 "description": str(self.label),
@@ -263,6 +422,15 @@ class Votes(Param):
         return list(self.voters(obj) or [])
 
     def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        if post.get("mode") == "secret":
+            counts = {name: str(post.get(name, "")).strip() for name in COUNTS}
+            return {
+                "secret": True,
+                **{
+                    name: int(value) if value.isdigit() and len(value) < 7 else value
+                    for name, value in counts.items()
+                },
+            }
         if post.get("mode") != "votes":
             return {"consensus": True}
         return {
@@ -310,7 +478,7 @@ class Declared:
         required: list[str] = []
         for param in self.params:
             properties.update(param.schema())
-            if param.required is not None and len(param.keys) == 1:
+            if param.must_send:
                 required.append(param.name)
         properties["comment"] = {
             "type": "string",

@@ -14,6 +14,10 @@ from workflows.errors import GuardFailed
 MAX_COMMENT = 20000
 """The longest comment a transition takes (every transition takes one)."""
 
+LONG_TEXT = 100_000
+"""The longest rationale, proposed decision or decision text: the motivation of a
+regulation runs that long."""
+
 
 def only(raw: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     """Return the parameters as a dict, refusing names the transition does not take."""

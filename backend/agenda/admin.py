@@ -30,7 +30,7 @@ class DecisionAdmin(ReadOnlyAdmin, RegionScopedAdmin):
     """Decisions are recorded by approve/reject and never edited or deleted."""
 
     region_path = "body__region"
-    list_display = ["number", "item", "outcome", "meeting", "decided_at"]
+    list_display = ["number", "item", "outcome", "secret", "meeting", "decided_at"]
     list_filter = ["outcome", "meeting__body"]
     search_fields = ["number", "item__title"]
     inlines = [VoteInline]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
@@ -112,6 +113,14 @@ class Decision(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     text = models.TextField(_("decision text"))
     consensus = models.BooleanField(_("by consensus"), default=False)
+    secret = models.BooleanField(
+        _("secret vote"),
+        default=False,
+        help_text=_("Only the counts are known: no vote per municipality is kept."),
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
     municipalities = models.ManyToManyField(
         Municipality, related_name="decisions", blank=True, verbose_name=_("municipalities")
     )
@@ -127,6 +136,11 @@ class Decision(models.Model):
         constraints = [
             # The number (2026/CL-RUIMTE/014) is unique per body; body codes repeat across regions.
             models.UniqueConstraint(fields=["body", "number"], name="decision_number_per_body"),
+            # A secret vote is counted, never taken by consensus.
+            models.CheckConstraint(
+                condition=~(Q(secret=True) & Q(consensus=True)),
+                name="decision_secret_not_consensus",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +149,11 @@ class Decision(models.Model):
     @property
     def region_id(self) -> int:
         return self.item.region_id
+
+    @property
+    def tally(self) -> dict[str, int]:
+        """How many voted for, against and abstained (by consensus: everyone present for)."""
+        return {"for": self.votes_for, "against": self.votes_against, "abstain": self.votes_abstain}
 
 
 class Vote(models.Model):

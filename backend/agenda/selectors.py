@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
@@ -20,6 +21,23 @@ from workflows.predicates import IN_THE_GROUP, roles_of
 
 DECIDING_STEPS = ("approve", "reject")
 """The steps that decide an item; what the chair says with one stays with the decision."""
+
+
+def tally_parts(decision: Decision) -> list[str]:
+    """The counts of a decision's vote in words, with their plural forms ("3 votes for",
+    "1 vote against", "1 abstention"); none for a decision by consensus. Whether the vote
+    was secret or by consensus the caller says in its own way."""
+    if decision.consensus:
+        return []
+    tally = decision.tally
+    return [
+        ngettext("%(number)d vote for", "%(number)d votes for", tally["for"])
+        % {"number": tally["for"]},
+        ngettext("%(number)d vote against", "%(number)d votes against", tally["against"])
+        % {"number": tally["against"]},
+        ngettext("%(number)d abstention", "%(number)d abstentions", tally["abstain"])
+        % {"number": tally["abstain"]},
+    ]
 
 
 def chair_remark() -> Subquery:

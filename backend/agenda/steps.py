@@ -24,6 +24,7 @@ from workflows.agenda_item import S
 from workflows.declared import Declared, Instance, Text, Votes
 from workflows.engine import fire_as_consequence, record_step
 from workflows.machine import Firing, Machine, Step, register
+from workflows.params import LONG_TEXT
 from workflows.states import ActionState, MeetingState, RatificationState
 
 # --- Guards: (item, params, actor) -> reason or None -------------------------------------
@@ -275,6 +276,7 @@ DECIDE = Declared(
             label=gettext_lazy("Decision text"),
             required=gettext_lazy("Give the decision text."),
             default=lambda item: item.proposed_decision,
+            max_length=LONG_TEXT,
         ),
         Votes(
             label=gettext_lazy("The vote of each municipality present"),
@@ -332,9 +334,12 @@ def record_decision(firing: Firing) -> None:
     outcome = Decision.Outcome.APPROVED if firing.name == "approve" else Decision.Outcome.REJECTED
     # Lock the body so two decisions of one body never get the same number.
     body = Body.objects.select_for_update().get(pk=meeting.body_id)
-    year = timezone.localdate().year
+    # The moment the entry is decided: after the meeting opened, before it closes.
+    decided_at = timezone.now()
+    year = timezone.localdate(decided_at).year
     prefix = f"{year}/{body.code}/"
     sequence = Decision.objects.filter(body=body, number__startswith=prefix).count() + 1
+    tally = firing.params["tally"]
     decision = Decision.objects.create(
         item=item,
         meeting=meeting,
@@ -343,6 +348,11 @@ def record_decision(firing: Firing) -> None:
         outcome=outcome,
         text=firing.params["text"],
         consensus=firing.params["consensus"],
+        secret=firing.params["secret"],
+        votes_for=tally["for"],
+        votes_against=tally["against"],
+        votes_abstain=tally["abstain"],
+        decided_at=decided_at,
         recorded_by=firing.actor,
     )
     Vote.objects.bulk_create(

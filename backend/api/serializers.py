@@ -24,8 +24,9 @@ from backend.organisations.models import (
 )
 from backend.reminders.delivery import describe
 from backend.reminders.models import Notification
+from workflows.declared import COUNTS
 from workflows.engine import available_transitions
-from workflows.params import unstorable_at, unstorable_reason
+from workflows.params import LONG_TEXT, unstorable_at, unstorable_reason
 from workflows.states import DecidingBody
 
 MAX_TEXT = 20000
@@ -124,8 +125,8 @@ class StatefulSerializer(serializers.ModelSerializer[Any]):
 
 class AgendaItemSerializer(StatefulSerializer):
     title = TextField(max_length=250)
-    rationale = TextField(allow_blank=True, required=False, max_length=MAX_TEXT)
-    proposed_decision = TextField(allow_blank=True, required=False, max_length=MAX_TEXT)
+    rationale = TextField(allow_blank=True, required=False, max_length=LONG_TEXT)
+    proposed_decision = TextField(allow_blank=True, required=False, max_length=LONG_TEXT)
     author = PersonRefSerializer(read_only=True)
     meeting = serializers.SerializerMethodField()
     decision = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -210,6 +211,12 @@ class EntryNoteSerializer(serializers.ModelSerializer[AgendaEntry]):
 class MeetingSerializer(StatefulSerializer):
     location = TextField(max_length=200, allow_blank=True, required=False)
     entries = AgendaEntrySerializer(many=True, read_only=True)
+    secretary = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A secretary of the body or the coordinator (while planned or convened).",
+    )
     standing_entries = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -229,7 +236,12 @@ class MeetingSerializer(StatefulSerializer):
             "available_transitions",
             "standing_entries",
             "entries",
+            "opened_at",
+            "closed_at",
+            "presiding",
+            "secretary",
         ]
+        read_only_fields = ["opened_at", "closed_at", "presiding"]
 
 
 class ArrangedEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -256,8 +268,18 @@ class VoteSerializer(serializers.ModelSerializer[Vote]):
         fields = ["municipality", "vote"]
 
 
+# How many voted for, against and abstained; "for" is a Python keyword, so the class is
+# made with its fields by name.
+TallySerializer = type(
+    "TallySerializer",
+    (serializers.Serializer,),
+    {name: serializers.IntegerField(min_value=0) for name in COUNTS},
+)
+
+
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
-    votes = VoteSerializer(many=True, read_only=True)
+    votes = serializers.SerializerMethodField()
+    tally = TallySerializer(read_only=True)
 
     class Meta:
         model = Decision
@@ -270,11 +292,20 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "outcome",
             "text",
             "consensus",
+            "secret",
+            "tally",
             "votes",
             "municipalities",
             "decided_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(VoteSerializer(many=True))
+    def get_votes(self, decision: Decision) -> list[dict[str, Any]]:
+        """The vote of each municipality; none for a secret vote, which has only counts."""
+        if decision.secret:
+            return []
+        return list(VoteSerializer(decision.votes.all(), many=True).data)
 
 
 class ActionSerializer(StatefulSerializer):

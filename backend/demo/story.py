@@ -32,7 +32,7 @@ from backend.followup.models import Ratification
 from backend.followup.services import action_create
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import quorum_of
-from backend.meetings.services import attendance_record, meeting_plan
+from backend.meetings.services import attendance_record, meeting_plan, meeting_update
 from backend.organisations.models import Person, Region
 from workflows.engine import fire
 
@@ -147,12 +147,15 @@ class Decide:
     consensus: bool = False
     against: tuple[str, ...] = ()
     abstain: tuple[str, ...] = ()
+    secret: tuple[int, int] | None = None
+    """A secret vote: how many against and how many abstained (the others for)."""
 
 
 @dataclass(frozen=True)
 class MeetingPlan:
-    """A meeting of body `body` and how far it went: planned with `items` on its agenda,
-    then cancelled, or convened (attendance taken), opened, decided, closed, its minutes
+    """A meeting of body `body` and how far it went: planned with `items` on its agenda
+    (and its `secretary`), then cancelled, or convened (attendance taken), opened (with
+    `presiding` in the chair, else the first chair present), decided, closed, its minutes
     approved; each step only when someone is named for it."""
 
     body: str
@@ -167,6 +170,8 @@ class MeetingPlan:
     excused: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
     opened_by: str | None = None
+    presiding: str | None = None
+    secretary: str | None = None
     decisions: tuple[Decide, ...] = ()
     closed_by: str | None = None
     minutes_approved_by: str | None = None
@@ -355,6 +360,7 @@ RUIMTE_TONIGHT = MeetingPlan(
     When(hours=2, minutes=-45),
     "Raadzaal stadhuis Roeselare",
     items=(MOBILITY_VISION, CYCLE_ROUTE, PARKING_RATES, CANAL),
+    secretary=COORDINATOR,
     convened_by=mayor_username("Roeselare"),
     present=(
         *mayors(
@@ -469,12 +475,24 @@ EDEPOT = ItemPlan(
     ),
     completed=Move("complete", COORDINATOR, "Alle acties afgerond."),
 )
+BOARD_NOMINATION = ItemPlan(
+    "ICT",
+    "Pittem",
+    "Voordracht van een vertegenwoordiger voor de raad van bestuur van de DVV Midwest",
+    "Na het ontslag van een bestuurder draagt de cluster een nieuwe vertegenwoordiger "
+    "voor de raad van bestuur van de DVV Midwest voor. Een stemming over een persoon is "
+    "geheim: alleen de aantallen worden genoteerd.",
+    "De cluster draagt de burgemeester van Ruiselede voor als bestuurder in de raad van "
+    "bestuur van de DVV Midwest.",
+    municipalities=(),
+)
 ICT_TONIGHT = MeetingPlan(
     "CL-ICT",
     When(hours=3),
     When(hours=3, minutes=-45),
     "Raadzaal gemeentehuis Ledegem",
-    items=(GIS_PLATFORM, EDEPOT),
+    items=(GIS_PLATFORM, EDEPOT, BOARD_NOMINATION),
+    secretary=COORDINATOR,
     convened_by=mayor_username("Ledegem"),
     present=(
         *mayors(
@@ -493,9 +511,12 @@ ICT_TONIGHT = MeetingPlan(
     ),
     excused=mayors("Ardooie", "Izegem", "Roeselare", "Wingene"),
     opened_by=mayor_username("Ledegem"),
+    # Pittem's mayor, the cluster's other chair, presides tonight.
+    presiding=mayor_username("Pittem"),
     decisions=(
         Decide(GIS_PLATFORM, "approve", mayor_username("Ledegem"), consensus=True),
         Decide(EDEPOT, "approve", mayor_username("Pittem"), abstain=("Lichtervelde",)),
+        Decide(BOARD_NOMINATION, "approve", mayor_username("Pittem"), secret=(1, 2)),
     ),
     closed_by=mayor_username("Pittem"),
     # Its minutes are approved, so the region's open data has a full set of notulen.
@@ -604,7 +625,7 @@ STORY: tuple[Chapter, ...] = (
         )
     ),
     Chapter((MOBILITY_VISION, CYCLE_ROUTE, PARKING_RATES, CANAL), (RUIMTE_TONIGHT,)),
-    Chapter((GIS_PLATFORM, EDEPOT), (ICT_TONIGHT,)),
+    Chapter((GIS_PLATFORM, EDEPOT, BOARD_NOMINATION), (ICT_TONIGHT,)),
     Chapter((FIRST_LINE_ZONES, NEIGHBOURHOOD_WORK, YOUTH_CARE), (WELZIJN_NEXT_WEEK,)),
     Chapter(
         (HOME_RENOVATION, CHARGERS),
@@ -686,6 +707,10 @@ class _Teller:
             location=plan.location,
             actor=self.person(plan.planned_by),
         )
+        if plan.secretary:
+            meeting_update(
+                meeting, actor=self.person(plan.planned_by), secretary=self.person(plan.secretary)
+            )
         items = [self.items[item] for item in plan.items]
         for item in items:
             fire(item, "schedule", actor=self.demo.coordinator, meeting=meeting.pk)
@@ -706,7 +731,8 @@ class _Teller:
                     actor=self.demo.coordinator,
                 )
         if plan.opened_by:
-            fire(meeting, "open", actor=self.person(plan.opened_by))
+            opening = {"presiding": self.person(plan.presiding).pk} if plan.presiding else {}
+            fire(meeting, "open", actor=self.person(plan.opened_by), params=opening)
             # Opening the meeting moved its items along with it.
             for item in items:
                 item.refresh_from_db()
@@ -723,11 +749,22 @@ class _Teller:
         params: dict[str, Any] = {}
         if decision.step != "take_note":
             params["text"] = decision.text or item.proposed_decision
-            if decision.consensus:
+            if decision.secret:
+                against, abstain = decision.secret
+                voters = len(quorum_of(meeting).present)
+                params.update(
+                    {
+                        "secret": True,
+                        "for": voters - against - abstain,
+                        "against": against,
+                        "abstain": abstain,
+                    }
+                )
+            elif decision.consensus:
                 params["consensus"] = True
             else:
                 params["votes"] = self.votes(meeting, decision)
-        fire(item, decision.step, actor=self.person(decision.by), **params)
+        fire(item, decision.step, actor=self.person(decision.by), params=params)
 
     def votes(self, meeting: Meeting, decision: Decide) -> list[dict[str, Any]]:
         """Return one vote per municipality present: for, unless named otherwise."""

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem, Decision
-from backend.agenda.selectors import chair_remark
+from backend.agenda.selectors import chair_remark, tally_parts
 from backend.documents.pictures import chart_png
 from backend.documents.render import Picture, clean_text
 from backend.followup import figures
@@ -73,6 +73,16 @@ class MeetingInfo:
     state: str
     minutes_approved: bool
     standing: tuple[str, ...] = ()
+    held_on: str = ""
+    """The day the meeting was actually held (opened), once it was; "" before."""
+    moved: bool = False
+    """True when it was held on another day than planned."""
+    opened_at: str = ""
+    closed_at: str = ""
+    presiding: str = ""
+    """The chair who presided (signs the minutes and the decision list)."""
+    secretary: str = ""
+    """The secretary of the meeting (signs them too)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,12 @@ class DecisionInfo:
     municipalities_abstain: str
     remark: str = ""
     """What the chair said when deciding (the step's comment), kept with the decision."""
+    secret: bool = False
+    """A secret vote: only the counts, never who voted how."""
+    tally: str = ""
+    """The counts in words: "3 stemmen voor, 1 stem tegen, 1 onthouding" (or consensus)."""
+    decided_at: str = ""
+    """When it was decided: "dinsdag 3 maart 2026, 19:42"."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +289,14 @@ def _meeting_info(meeting: Meeting) -> MeetingInfo:
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "id")
     )
+    opened = meeting.opened_at
     return MeetingInfo(
+        held_on=dutch_date(opened) if opened else "",
+        moved=bool(opened) and timezone.localdate(opened) != timezone.localdate(meeting.starts_at),
+        opened_at=dutch_time(opened) if opened else "",
+        closed_at=dutch_time(meeting.closed_at) if meeting.closed_at else "",
+        presiding=person_name(meeting.presiding),
+        secretary=person_name(meeting.secretary),
         region=body.region.name,
         body=body.name,
         body_code=body.code,
@@ -301,7 +324,9 @@ def _document_info(kind: str, version: int, public: bool, left_out: int) -> Docu
 
 def _meeting(meeting: Meeting) -> Meeting:
     """Read the meeting afresh with its body and region (the caller's copy may be stale)."""
-    return Meeting.objects.select_related("body__region").get(pk=meeting.pk)
+    return Meeting.objects.select_related("body__region", "presiding", "secretary").get(
+        pk=meeting.pk
+    )
 
 
 def is_confidential(entry: AgendaEntry) -> bool:
@@ -350,16 +375,22 @@ def _action_info(action: Action, decision_number: str = "") -> ActionInfo:
 
 def _decision_info(decision: Decision) -> DecisionInfo:
     by_choice: dict[str, list[str]] = defaultdict(list)
-    for vote in sorted(decision.votes.all(), key=lambda v: v.municipality.name):
+    # A secret vote has no vote per municipality; none is ever read for one.
+    votes = () if decision.secret else decision.votes.all()
+    for vote in sorted(votes, key=lambda v: v.municipality.name):
         by_choice[vote.vote].append(vote.municipality.name)
+    tally = decision.tally
     return DecisionInfo(
         number=decision.number,
         outcome=str(decision.get_outcome_display()),
         text=clean_text(decision.text),
         consensus=decision.consensus,
-        votes_for=len(by_choice["for"]),
-        votes_against=len(by_choice["against"]),
-        votes_abstain=len(by_choice["abstain"]),
+        secret=decision.secret,
+        tally=", ".join(tally_parts(decision)),
+        decided_at=f"{dutch_date(decision.decided_at)}, {dutch_time(decision.decided_at)}",
+        votes_for=tally["for"],
+        votes_against=tally["against"],
+        votes_abstain=tally["abstain"],
         municipalities_for=names_list(by_choice["for"]),
         municipalities_against=names_list(by_choice["against"]),
         municipalities_abstain=names_list(by_choice["abstain"]),
@@ -607,6 +638,8 @@ def followup_report_data(meeting: Meeting, *, public: bool, version: int) -> Fol
 
 
 def _municipality_vote(decision: Decision, municipality: Municipality) -> str:
+    if decision.secret:
+        return str(_("secret vote"))
     vote = next((v for v in decision.votes.all() if v.municipality_id == municipality.pk), None)
     if vote is not None:
         return str(vote.get_vote_display())
@@ -640,7 +673,9 @@ def excerpt_data(decision: Decision, municipality: Municipality) -> ExcerptData:
     that municipality's vote and ratification, and the actions that concern it (carried
     out by its people, or by a DVV service that works for it)."""
     decision = (
-        Decision.objects.select_related("item", "meeting__body__region")
+        Decision.objects.select_related(
+            "item", "meeting__body__region", "meeting__presiding", "meeting__secretary"
+        )
         .prefetch_related("votes__municipality")
         .annotate(remark=chair_remark())
         .get(pk=decision.pk)

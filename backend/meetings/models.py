@@ -36,6 +36,31 @@ class Meeting(MeetingTransitions, StatefulModel):
         default=MeetingState.PLANNED,
         protected=True,
     )
+    opened_at = models.DateTimeField(
+        _("opened at"), null=True, blank=True, editable=False, help_text=_("Set by `open`.")
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, editable=False, help_text=_("Set by `close`.")
+    )
+    presiding = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="meetings_presided",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("presiding chair"),
+        help_text=_("The chair of the body who presided, chosen when the meeting opened."),
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="meetings_as_secretary",
+        null=True,
+        blank=True,
+        verbose_name=_("secretary"),
+        help_text=_("A secretary of the body, or the coordinator; signs the minutes."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -51,6 +76,11 @@ class Meeting(MeetingTransitions, StatefulModel):
             models.CheckConstraint(
                 condition=Q(submission_deadline__lte=models.F("starts_at")),
                 name="meeting_deadline_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | (Q(opened_at__isnull=False) & Q(closed_at__gte=models.F("opened_at"))),
+                name="meeting_closed_after_opened",
             ),
         ]
 

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from backend.meetings.models import Meeting
-from backend.organisations.models import Membership
+from backend.organisations.models import Membership, Person
 from backend.organisations.selectors import in_region
 
 
@@ -70,4 +70,38 @@ def feed_meetings(person: Any) -> QuerySet[Meeting]:
         Meeting.objects.filter(body__in=bodies, starts_at__gte=timezone.now() - FEED_PAST)
         .select_related("body")
         .order_by("starts_at")
+    )
+
+
+def chairs_present(meeting: Meeting) -> QuerySet[Person]:
+    """Return the chairs of the meeting's body recorded as present, the longest-serving
+    first: who may preside, the first one by default."""
+    day = timezone.localdate(meeting.starts_at)
+    chairs = Membership.objects.active(day).filter(
+        body=meeting.body_id, role=Membership.Role.CHAIR, person=OuterRef("pk")
+    )
+    present = meeting.attendances.filter(status="present").values("person")
+    return (
+        Person.objects.filter(pk__in=present)
+        .filter(Exists(chairs))
+        .annotate(
+            serving_since=Subquery(chairs.order_by("start_date", "pk").values("start_date")[:1]),
+            membership=Subquery(chairs.order_by("start_date", "pk").values("pk")[:1]),
+        )
+        .order_by("serving_since", "membership")
+    )
+
+
+def secretaries_possible(meeting: Meeting) -> QuerySet[Person]:
+    """Return who may be the meeting's secretary: a secretary of its body on the day of the
+    meeting, or a coordinator of its region."""
+    day = timezone.localdate(meeting.starts_at)
+    secretaries = Membership.objects.active(day).filter(
+        body=meeting.body_id, role=Membership.Role.SECRETARY
+    )
+    region = meeting.body.region_id
+    return (
+        Person.objects.filter(is_active=True)
+        .filter(Q(pk__in=secretaries.values("person")) | Q(is_coordinator=True, region=region))
+        .order_by("last_name", "first_name", "pk")
     )

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
+from backend.meetings.selectors import secretaries_possible
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
 from workflows.engine import EditRule, edit, text_digest
-from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotVisible
+from workflows.errors import FieldReason, GuardFailed, NotPermitted, NotPossible, NotVisible
 from workflows.states import MeetingState
 
 
@@ -38,6 +39,7 @@ def meeting_plan(
     starts_at: dt.datetime,
     submission_deadline: dt.datetime,
     location: str = "",
+    secretary: Person | None = None,
     actor: Person,
 ) -> Meeting:
     """Plan a meeting of a body (by the coordinator or a chair or secretary of the body)."""
@@ -51,6 +53,8 @@ def meeting_plan(
         reasons.append(deadline_after_start())
     if starts_at <= timezone.now():
         reasons.append(starts_in_past())
+    if refused := secretary_refused(probe, secretary):
+        reasons.append(refused)
     if reasons:
         raise GuardFailed(reasons)
     return Meeting.objects.create(
@@ -58,22 +62,41 @@ def meeting_plan(
         starts_at=starts_at,
         submission_deadline=submission_deadline,
         location=location,
+        secretary=secretary,
         # A new meeting starts with the standing entries its body has.
         standing_entries=body.standing(),
+    )
+
+
+PLANNING = ("starts_at", "location", "submission_deadline")
+"""What can change about a meeting while it is planned, and no longer once convened."""
+
+MEETING_EDIT = EditRule(
+    permitted=can.can_run_meeting,
+    states=(MeetingState.PLANNED, MeetingState.CONVENED),
+    wrong_state=gettext_lazy("Only a planned or convened meeting can be changed."),
+)
+
+
+def secretary_refused(meeting: Meeting, person: Person | None) -> FieldReason | None:
+    """Say why a person cannot be the meeting's secretary, or None when they can."""
+    if person is None or secretaries_possible(meeting).filter(pk=person.pk).exists():
+        return None
+    return FieldReason(
+        _("The secretary must be a secretary of the body or the coordinator."), "secretary"
     )
 
 
 def meeting_update(
     meeting: Meeting, *, actor: Any, expected_version: int | None = None, **changes: Any
 ) -> Meeting:
-    """Change a planned meeting's date, place or submission deadline."""
-    rule = EditRule(
-        permitted=can.can_run_meeting,
-        states=(MeetingState.PLANNED,),
-        wrong_state=_("Only a planned meeting can be changed."),
-    )
-    with edit(meeting, rule, actor=actor) as change:
-        change.only(changes, {"starts_at", "location", "submission_deadline"})
+    """Change a planned meeting's date, place or submission deadline, or the secretary of
+    a planned or convened one."""
+    with edit(meeting, MEETING_EDIT, actor=actor) as change:
+        change.only(changes, {*PLANNING, "secretary"})
+        moved = [name for name in PLANNING if name in changes]
+        if moved and change.stored[0] != MeetingState.PLANNED:
+            raise NotPossible(_("Only a planned meeting can be changed."))
         starts_at = changes.get("starts_at", meeting.starts_at)
         deadline = changes.get("submission_deadline", meeting.submission_deadline)
         reasons = []
@@ -81,6 +104,8 @@ def meeting_update(
             reasons.append(deadline_after_start())
         if "starts_at" in changes and starts_at <= timezone.now():
             reasons.append(starts_in_past())
+        if "secretary" in changes and (refused := secretary_refused(meeting, changes["secretary"])):
+            reasons.append(refused)
         if reasons:
             raise GuardFailed(reasons)
         change.save(changes, expected_version=expected_version)

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from backend.agenda.models import Decision, Vote
-from backend.audit.models import TransitionLog
 from backend.documents.data import is_confidential
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.organisations.models import Body, Membership, Region
@@ -200,17 +199,13 @@ class Sitting:
         for vote in Vote.objects.filter(decision__in=decisions.values()).order_by("municipality"):
             votes.setdefault(vote.decision_id, []).append(vote)
         day = timezone.localdate(meeting.starts_at)
-        chair = (
+        # Who presided; a meeting not yet opened names the body's first chair.
+        chair = meeting.presiding_id or (
             Membership.objects.active(day)
             .filter(body=meeting.body_id, role=Membership.Role.CHAIR)
             .order_by("start_date", "pk")
             .values_list("person_id", flat=True)
             .first()
-        )
-        steps = dict(
-            TransitionLog.objects.for_object(meeting)
-            .filter(transition__in=("open", "close"))
-            .values_list("transition", "at")
         )
         return cls(
             meeting=meeting,
@@ -221,8 +216,8 @@ class Sitting:
                 meeting.attendances.filter(status=Attendance.Status.PRESENT).order_by("person_id")
             ),
             chair=chair,
-            opened=steps.get("open"),
-            closed=steps.get("close"),
+            opened=meeting.opened_at,
+            closed=meeting.closed_at,
         )
 
 
@@ -279,8 +274,21 @@ def sitting_node(graph: Graph, sitting: Sitting, kind: str) -> tuple[str, list[s
 
 def voting(graph: Graph, sitting: Sitting, decision: Decision) -> str:
     """The vote on a decision: per municipality present its representative; by consensus,
-    every representative present voted for."""
+    every representative present voted for; a secret vote only by its counts."""
     body = sitting.meeting.body
+    if decision.secret:
+        tally = decision.tally
+        return graph.add(
+            iri("stemmingen", decision.pk),
+            "besluit:Stemming",
+            besluit__onderwerp=text(decision.item.title),
+            besluit__gevolg=text(RESULT.get(str(decision.outcome), str(decision.outcome))),
+            besluit__geheim=True,
+            besluit__heeftAanwezige=[mandataris(graph, body, a.person_id) for a in sitting.present],
+            besluit__aantalVoorstanders=tally["for"],
+            besluit__aantalTegenstanders=tally["against"],
+            besluit__aantalOnthouders=tally["abstain"],
+        )
     representative: dict[int, int] = {}
     for attendance in sitting.present:
         if attendance.municipality_id is not None:

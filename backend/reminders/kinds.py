@@ -287,9 +287,9 @@ class MinutesReady(MeetingMembers):
     def due(self, scan: Scan) -> Iterator[Due]:
         now = scan.now
         meetings = list(
-            Meeting.objects.filter(state=MeetingState.CLOSED)
-            .annotate(closed_at=TransitionLog.objects.last_at(Meeting, "close"))
-            .filter(closed_at__gte=now - dt.timedelta(days=14))
+            Meeting.objects.filter(
+                state=MeetingState.CLOSED, closed_at__gte=now - dt.timedelta(days=14)
+            )
         )
         return self.remind(meetings, lambda meeting: meeting.closed_at)
 

@@ -16,6 +16,7 @@ from backend.meetings.models import Attendance
 from backend.organisations.models import Body, Membership, Municipality, Person
 from workflows import predicates as can
 from workflows.errors import ConcurrentChange, GuardFailed, TransitionError
+from workflows.params import LONG_TEXT
 
 MAX_TEXT = 20000
 
@@ -116,10 +117,10 @@ class ItemForm(forms.Form):
         label=_("Target cluster"), queryset=Body.objects.none(), required=False
     )
     rationale = forms.CharField(
-        label=_("Rationale"), max_length=MAX_TEXT, required=False, widget=forms.Textarea
+        label=_("Rationale"), max_length=LONG_TEXT, required=False, widget=forms.Textarea
     )
     proposed_decision = forms.CharField(
-        label=_("Proposed decision"), max_length=MAX_TEXT, required=False, widget=forms.Textarea
+        label=_("Proposed decision"), max_length=LONG_TEXT, required=False, widget=forms.Textarea
     )
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Municipalities concerned"),

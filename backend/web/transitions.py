@@ -20,7 +20,7 @@ from backend.transitions.kinds import kind_of
 from backend.transitions.labels import transition_label
 from backend.web.planning import bodies_planned_by
 from workflows import params as p
-from workflows.declared import Param
+from workflows.declared import COUNTS, Param
 from workflows.engine import available_transitions, fire, machine_of
 
 # Transitions whose button needs a second look: they cannot be undone.
@@ -63,7 +63,7 @@ class Field:
 
     @property
     def label(self) -> str:
-        return str(self.param.label)
+        return self.param.describe(self.obj)
 
     @property
     def widget(self) -> str:
@@ -83,6 +83,20 @@ class Field:
         if getattr(self.param, "not_after_today", False):
             return timezone.localdate().isoformat()
         return ""
+
+    @property
+    def counts(self) -> list[tuple[str, str, str, list[str]]]:
+        """For a secret vote: each count's name, label, the number typed and what is wrong."""
+        labels = dict(self.choices)
+        return [
+            (
+                name,
+                labels.get(name, name),
+                str(self.posted.get(name, "")),
+                self.problems.get(name, []),
+            )
+            for name in COUNTS
+        ]
 
     @property
     def empty(self) -> str:
@@ -149,6 +163,8 @@ class TransitionForm:
             return ""
         if field.startswith("vote_"):
             return f"{self.field_id}-votes-{field.removeprefix('vote_')}"
+        if field in COUNTS:
+            return f"{self.field_id}-votes-{field}"
         return f"{self.field_id}-{field}"
 
     @property
@@ -174,6 +190,7 @@ class TransitionForm:
                 actor=self.actor,
             )
             for param in step.params.params
+            if param.asked(self.obj)
         ]
 
     @property
@@ -187,6 +204,10 @@ class TransitionForm:
     @property
     def by_vote(self) -> bool:
         return self.values.get("mode") == "votes"
+
+    @property
+    def by_secret_vote(self) -> bool:
+        return self.values.get("mode") == "secret"
 
 
 def forms_for(obj: Any, user: Any) -> list[TransitionForm]:

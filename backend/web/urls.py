@@ -44,6 +44,7 @@ urlpatterns = [
     path("vergaderingen/<int:pk>/", views.meeting_detail, name="meeting"),
     path("vergaderingen/<int:pk>/bewerken/", planning.meeting_edit, name="meeting-edit"),
     path("vergaderingen/<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
+    path("vergaderingen/<int:pk>/secretaris/", views.meeting_secretary, name="meeting-secretary"),
     path(
         "vergaderingen/<int:pk>/punten/<int:entry>/bespreking/",
         minutes.entry_note,

@@ -15,22 +15,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.agenda.models import AgendaItem, Decision, Vote
+from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.selectors import (
     DECIDING_STEPS,
     chain_of,
     entries_visible_to,
     items_visible_to,
+    tally_parts,
 )
 from backend.agenda.services import (
     attachment_add,
@@ -50,11 +51,13 @@ from backend.http.downloads import (
 )
 from backend.http.uploads import too_large
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
-from backend.meetings.selectors import meetings_visible_to, quorum_of
+from backend.meetings.selectors import meetings_visible_to, quorum_of, secretaries_possible
 from backend.meetings.services import (
+    MEETING_EDIT,
     agenda_arrange,
     attendance_everyone_present,
     attendance_record,
+    meeting_update,
 )
 from backend.organisations.models import Membership, Person
 from backend.reminders.delivery import describe, page_path
@@ -86,6 +89,7 @@ from backend.web.planning import may_plan
 from backend.web.transitions import TransitionForm, fire_posted, forms_for
 from backend.web.work import who_acts_next, work_of
 from workflows import predicates as can
+from workflows.engine import may_edit
 from workflows.errors import (
     FieldReason,
     GuardFailed,
@@ -309,7 +313,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "decision": decision,
             "decision_remark": remark if decision else None,
-            "votes": decision.votes.select_related("municipality") if decision else [],
+            # A secret vote has only its counts, never a vote per municipality.
+            "votes": decision.votes.select_related("municipality")
+            if decision and not decision.secret
+            else [],
+            "tally": " · ".join(tally_parts(decision)) if decision else "",
             "actions": action_rows(request, item),
             "may_add_actions": may_add_actions(request.user, item),
             "ratifications": [
@@ -513,7 +521,12 @@ def day_of(value: str) -> dt.date | None:
 
 
 def visible_meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = meetings_visible_to(request.user).select_related("body").filter(pk=pk).first()
+    meeting = (
+        meetings_visible_to(request.user)
+        .select_related("body", "presiding", "secretary")
+        .filter(pk=pk)
+        .first()
+    )
     if meeting is None:
         raise Http404
     return meeting
@@ -531,33 +544,15 @@ def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
 
 
 def tallies(meeting: Meeting) -> dict[int, str]:
-    """Per item decided at this meeting, how it was decided: "by consensus" or the count of
-    the votes ("3 for · 1 against · 0 abstentions")."""
-    counts: dict[int, dict[str, int]] = {}
-    for item_id, vote, number in (
-        Vote.objects.filter(decision__meeting=meeting)
-        .values_list("decision__item", "vote")
-        .annotate(number=Count("id"))
-        .order_by()
-    ):
-        counts.setdefault(item_id, {})[vote] = number
+    """Per item decided at this meeting, how it was decided: "by consensus" or the counts
+    ("3 votes for · 1 vote against · 0 abstentions"); a secret vote only by its counts."""
     found = {}
-    for item_id, consensus in Decision.objects.filter(meeting=meeting).values_list(
-        "item", "consensus"
-    ):
-        if consensus:
-            found[item_id] = _("by consensus")
+    for decision in Decision.objects.filter(meeting=meeting):
+        if decision.consensus:
+            found[decision.item_id] = str(_("by consensus"))
             continue
-        count = counts.get(item_id, {})
-        abstain = count.get(Vote.Choice.ABSTAIN, 0)
-        found[item_id] = " · ".join(
-            [
-                _("%(number)d for") % {"number": count.get(Vote.Choice.FOR, 0)},
-                _("%(number)d against") % {"number": count.get(Vote.Choice.AGAINST, 0)},
-                ngettext("%(number)d abstention", "%(number)d abstentions", abstain)
-                % {"number": abstain},
-            ]
-        )
+        secret = [str(_("secret vote"))] if decision.secret else []
+        found[decision.item_id] = " · ".join(secret + tally_parts(decision))
     return found
 
 
@@ -568,11 +563,11 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     tally = tallies(meeting)
     notes = may_write_notes(user, meeting)
     history = timeline(meeting)
-    held = {log.transition: log.at for log, _label, _state in history if log.kind != "edit"}
+    may_staff = may_edit(meeting, MEETING_EDIT, actor=user)
     return {
-        "opened_at": held.get("open"),
-        "closed_at": held.get("close"),
         "may_note": notes,
+        "may_set_secretary": may_staff,
+        "secretaries": secretaries_possible(meeting) if may_staff else [],
         "meeting": meeting,
         "entries": [
             (
@@ -634,6 +629,29 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         for reason in reasons_of(error):
             messages.error(request, reason)
     return HttpResponseRedirect(reverse("web:meeting", args=[meeting.pk]) + "#agenda")
+
+
+@login_required
+@require_POST
+def meeting_secretary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set (or clear) the secretary of a planned or convened meeting."""
+    meeting = visible_meeting(request, pk)
+    chosen = request.POST.get("secretary", "")
+    person = Person.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    try:
+        if chosen and person is None:
+            raise GuardFailed(
+                [_("The secretary must be a secretary of the body or the coordinator.")]
+            )
+        meeting_update(meeting, actor=request.user, secretary=person)
+    except NotVisible:
+        raise Http404 from None
+    except TransitionError as error:
+        for reason in reasons_of(error):
+            messages.error(request, reason)
+    else:
+        messages.success(request, _("The secretary is saved."))
+    return HttpResponseRedirect(reverse("web:meeting", args=[meeting.pk]) + "#secretary")
 
 
 @login_required

@@ -51,6 +51,12 @@ MEETING = MeetingInfo(
     chairs="Kurt Himpe en Luc Vannieuwenhuyze",
     state="gesloten",
     minutes_approved=False,
+    held_on="maandag 2 maart 2026",
+    moved=True,
+    opened_at="19:34",
+    closed_at="21:12",
+    presiding="Kurt Himpe",
+    secretary="Ann Coördinator",
 )
 ACTION = ActionInfo(
     title="Subsidiedossier indienen",
@@ -73,6 +79,8 @@ DECISION = DecisionInfo(
     municipalities_for="Izegem en Tielt",
     municipalities_against="Roeselare",
     municipalities_abstain="",
+    tally="2 stemmen voor, 1 stem tegen, 0 onthoudingen",
+    decided_at="maandag 2 maart 2026, 19:52",
 )
 ENTRY = EntryInfo(
     number=1,

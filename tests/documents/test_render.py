@@ -49,7 +49,7 @@ def test_the_minutes_hold_attendance_rationale_note_decision_votes_and_actions()
         "Tielt trekt het dossier.",
         "Besluit 2026/CL-RUIMTE/002: goedgekeurd",
         "De cluster keurt de gezamenlijke subsidieaanvraag goed.",
-        "Stemming: 2 voor, 1 tegen, 0 onthoudingen.",
+        "Stemming: 2 stemmen voor, 1 stem tegen, 0 onthoudingen.",
         "Voor: Izegem en Tielt",
         "Tegen: Roeselare",
         "Subsidiedossier indienen – Leen Verbeke (GIS-coördinator), tegen vrijdag 3 april 2026",

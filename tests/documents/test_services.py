@@ -109,7 +109,7 @@ def test_close_stores_the_minutes_and_the_decision_list(world: World) -> None:
         "1. Regionale fietsroute",
         f"Besluit {number}: goedgekeurd",
         "De cluster keurt het tracé goed.",
-        "Stemming: 1 voor, 1 tegen, 0 onthoudingen.",
+        "Stemming: 1 stem voor, 1 stem tegen, 0 onthoudingen.",
         "Voor: Roeselare",
         "Tegen: Tielt",
         "2. Stand van zaken kanaal",
@@ -117,7 +117,9 @@ def test_close_stores_the_minutes_and_the_decision_list(world: World) -> None:
         assert expected in minutes, expected
     decisions = text_of(meeting.documents.get(kind="decision_list"))
     assert number in decisions
-    assert "goedgekeurd" in decisions and "akte genomen" in decisions
+    # Per decision its outcome with the tally; a noted entry its outcome alone.
+    assert "goedgekeurd\n1 stem voor, 1 stem tegen, 0 onthoudingen" in decisions
+    assert "akte genomen" in decisions
 
 
 def test_documents_are_written_in_dutch_whoever_asks(world: World) -> None:

@@ -134,6 +134,7 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web:action-note", "/acties/{action}/notities/", ("POST",)),
     ("web:notification-read", "/meldingen/{notification}/gelezen/", ("POST",)),
     ("web:agenda", "/vergaderingen/{meeting}/agenda/", ("POST",)),
+    ("web:meeting-secretary", "/vergaderingen/{meeting}/secretaris/", ("POST",)),
     ("web:attendance", "/vergaderingen/{meeting}/aanwezigheid/", ("POST",)),
     (
         "web:document-sign",

@@ -197,12 +197,16 @@ def test_a_text_may_be_20000_characters_long_not_one_more() -> None:
     assert [str(reason) for reason in refused.value.reasons] == [TOO_LONG]
 
 
-def test_a_comment_and_a_decision_text_may_be_20000_characters_long_not_one_more(
+def test_a_comment_may_be_20000_and_a_decision_text_100000_characters_long_not_one_more(
     world: World,
 ) -> None:
     item = world.prepared_item()
     world.meeting_in_session(item)
-    for comment, text in (("x" * 20001, "t" * 20000), ("c" * 20000, "x" * 20001)):
+    too_long_text = "De tekst is te lang (maximaal 100000 tekens)."
+    for comment, text, expected in (
+        ("x" * 20001, "t" * 100_000, TOO_LONG),
+        ("c" * 20000, "x" * 100_001, too_long_text),
+    ):
         with pytest.raises(GuardFailed) as refused:
             fire(
                 item,
@@ -212,17 +216,17 @@ def test_a_comment_and_a_decision_text_may_be_20000_characters_long_not_one_more
                 text=text,
                 consensus=True,
             )
-        assert [str(reason) for reason in refused.value.reasons] == [TOO_LONG]
+        assert [str(reason) for reason in refused.value.reasons] == [expected]
     fire(
         item,
         "approve",
         actor=world.cluster_chair,
         comment="c" * 20000,
-        text="t" * 20000,
+        text="t" * 100_000,
         consensus=True,
     )
     item.refresh_from_db()
-    assert (item.state, item.decision.text) == ("approved", "t" * 20000)
+    assert (item.state, item.decision.text) == ("approved", "t" * 100_000)
     assert TransitionLog.objects.for_object(item).last().comment == "c" * 20000
 
 

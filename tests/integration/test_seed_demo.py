@@ -17,6 +17,7 @@ from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.selectors import quorum_of
 from backend.organisations.models import (
     Body,
     Coalition,
@@ -289,3 +290,20 @@ def test_both_fora_meet_note_their_items_and_follow_them_up(midwest: Region) -> 
         assert Action.objects.filter(item=entry.item).exists()
     assert not Decision.objects.filter(body__kind=Body.Kind.FORUM).exists()
     assert not Ratification.objects.filter(decision__body__kind=Body.Kind.FORUM).exists()
+
+
+def test_a_meeting_of_the_story_is_held_with_a_secret_vote_a_chair_and_a_secretary(
+    midwest: Region,
+) -> None:
+    decision = Decision.objects.get(meeting__body__region=midwest, secret=True)
+    meeting = decision.meeting
+    assert not decision.votes.exists() and not decision.consensus
+    present = len(quorum_of(meeting).present)
+    assert sum(decision.tally.values()) == present
+    assert decision.tally == {"for": present - 3, "against": 1, "abstain": 2}
+    assert meeting.presiding.username == "mayor-pittem"
+    assert meeting.secretary is not None and meeting.secretary.is_coordinator
+    assert meeting.opened_at < decision.decided_at < meeting.closed_at
+    # Every meeting held has its moments and its presiding chair.
+    for held in Meeting.objects.filter(body__region=midwest, opened_at__isnull=False):
+        assert held.presiding is not None

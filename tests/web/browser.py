@@ -154,6 +154,8 @@ class Person:
             field = slot.locator(f"[name={name}]")
             if field.evaluate("e => e.tagName") == "SELECT":
                 field.select_option(value)
+            elif field.evaluate("e => e.type") == "checkbox":
+                field.check()
             else:
                 field.fill(value)
         button = slot.locator("button[type=submit]")

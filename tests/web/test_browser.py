@@ -95,7 +95,7 @@ def test_the_journey_from_draft_to_completed_in_a_browser(
     # The mayor who chairs the cluster opens the session, approves, and closes it.
     mayor = Person(browser, base, "clusterchair", shots)
     mayor.open(f"/vergaderingen/{meeting.pk}/")
-    mayor.step("De zitting openen")
+    mayor.step("De zitting openen", other_day="yes")
     mayor.shoot("vergadering-in-zitting")
     mayor.step("Goedkeuren", within=f"#entry-{item.entries.get().pk}")
     mayor.expect_message("Gedaan")

@@ -117,7 +117,7 @@ def test_a_working_day_with_the_pages_alone(
     page = mayor.page
     page.set_viewport_size({"width": 768, "height": 1024})
     mayor.open(f"/vergaderingen/{meeting.pk}/")
-    mayor.step("De zitting openen")
+    mayor.step("De zitting openen", other_day="yes")
     entry = item.entries.get()
     note = page.locator(f"#note-{entry.pk}")
     note.fill("Tielt vraagt een proefperiode van een jaar.")
@@ -151,7 +151,9 @@ def test_a_working_day_with_the_pages_alone(
     expect(slot.locator(f"[name=vote_{tielt.pk}]")).to_have_value("for")
     with page.expect_navigation():
         slot.locator("button[type=submit]").click()
-    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text("Uitslag: 2 voor · 0 tegen")
+    expect(page.locator(f"#entry-{entry.pk}")).to_contain_text(
+        "Uitslag: 2 stemmen voor · 0 stemmen tegen"
+    )
     expect(page.locator(f"#note-{entry.pk}")).to_have_value(
         "Tielt vraagt een proefperiode van een jaar."
     )

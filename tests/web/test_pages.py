@@ -160,7 +160,7 @@ def test_a_director_drafts_an_item_with_the_form(world: World) -> None:
         ({"intervision_group": "999999"}, "Selecteer een geldige keuze."),
         ({"intervision_group": "een"}, "Selecteer een geldige keuze."),
         ({"municipalities": ["999999"]}, "Selecteer een geldige keuze."),
-        ({"rationale": "x" * 20001}, "niet meer dan 20000 tekens"),
+        ({"rationale": "x" * 100_001}, "niet meer dan 100000 tekens"),
     ],
 )
 def test_bad_input_in_the_item_form_gets_dutch_field_errors_and_writes_nothing(
@@ -377,7 +377,7 @@ def test_the_meeting_page_shows_the_tally_of_a_vote(world: World) -> None:
         ],
     )
     page = text(signed_in(world.cluster_member).get(f"/vergaderingen/{meeting.pk}/"))
-    assert "Uitslag: 1 voor · 0 tegen · 1 onthouding" in page
+    assert "Uitslag: 1 stem voor · 0 stemmen tegen · 1 onthouding" in page
 
 
 # --- Meetings --------------------------------------------------------------------------
