@@ -115,16 +115,10 @@ class PublicVotes:
 def public_votes(decision: Decision) -> PublicVotes:
     """The one way the public site shows how a decision was voted: by consensus, or the
     counts for, against and abstaining; per municipality only when the vote was not secret."""
-    secret = bool(getattr(decision, "secret", False))
-    votes = sorted(decision.votes.all(), key=lambda vote: vote.municipality.name)
-    counts = {choice: 0 for choice in Vote.Choice.values}
-    for vote in votes:
-        counts[vote.vote] += 1
-    tally = getattr(decision, "tally", None)
-    if isinstance(tally, dict):
-        # Where the decision keeps its own count (a secret vote has no rows per
-        # municipality), that count is the one shown.
-        counts.update({choice: int(tally.get(choice, 0)) for choice in counts})
+    secret = decision.secret
+    votes = [] if secret else sorted(decision.votes.all(), key=lambda vote: vote.municipality.name)
+    # The decision keeps its own count: a secret vote has no rows per municipality.
+    counts = decision.tally
     return PublicVotes(
         consensus=decision.consensus,
         secret=secret,
