@@ -18,7 +18,6 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
-from backend.agenda.services import item_create
 from backend.demo.organisation import (
     COORDINATOR,
     EMAIL_DOMAIN,
@@ -209,24 +208,11 @@ def tell_fora(
 
 
 class _ForumTeller(_Teller):
-    def draft(self, plan: ItemPlan) -> AgendaItem:
-        """Draft an item for its forum as its author, then make its moves."""
-        if not isinstance(plan, ForumItemPlan):
-            return super().draft(plan)
-        item = item_create(
-            actor=self.demo.director(plan.author),
-            title=plan.title,
-            rationale=plan.rationale,
-            proposed_decision=plan.proposed_decision,
-            kind=plan.kind,
-            intervision_group=self.demo.bodies[f"IG-{plan.cluster}"],
-            target_cluster=self.demo.bodies[plan.forum],
-            municipalities=self.demo.municipalities_named(plan.municipalities),
-            confidential=plan.confidential,
-        )
-        for move in plan.moves:
-            self.make(item, move)
-        return item
+    def target_of(self, plan: ItemPlan) -> Body:
+        """The body the item is drafted for: its forum, or else its cluster."""
+        if isinstance(plan, ForumItemPlan):
+            return self.demo.bodies[plan.forum]
+        return super().target_of(plan)
 
     def follow_up(self, plan: ItemPlan) -> None:
         """Create the actions on the noted item and make their moves."""

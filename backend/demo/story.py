@@ -33,7 +33,7 @@ from backend.followup.services import action_create
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.services import attendance_record, meeting_plan, meeting_update
-from backend.organisations.models import Person, Region
+from backend.organisations.models import Body, Person, Region
 from workflows.engine import fire
 
 # Who fires an item's move when the story names a role rather than a username.
@@ -681,6 +681,10 @@ class _Teller:
             return self.demo.group_chair(obj.intervision_group)
         return self.person(who)
 
+    def target_of(self, plan: ItemPlan) -> Body:
+        """The body the item is drafted for: its cluster."""
+        return self.demo.bodies[f"CL-{plan.cluster}"]
+
     def draft(self, plan: ItemPlan) -> AgendaItem:
         """Draft an item as its author, then make its moves."""
         item = item_create(
@@ -690,7 +694,7 @@ class _Teller:
             proposed_decision=plan.proposed_decision,
             kind=plan.kind,
             intervision_group=self.demo.bodies[f"IG-{plan.cluster}"],
-            target_cluster=self.demo.bodies[f"CL-{plan.cluster}"],
+            target_cluster=self.target_of(plan),
             municipalities=self.demo.municipalities_named(plan.municipalities),
             confidential=plan.confidential,
         )
