@@ -18,6 +18,7 @@ urlpatterns = [
     path("open/zittingen/<int:pk>/", views.meeting_page, name="meeting"),
     path("open/zittingen/<int:pk>/<slug:kind>.jsonld", views.document, name="document"),
     path("open/zittingen/<int:pk>/<slug:kind>.docx", views.download, name="download"),
+    path("open/zittingen/<int:pk>/<slug:kind>.pdf", views.download_pdf, name="download-pdf"),
     path("open/sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("id/<path:path>", views.dereference, name="iri"),
 ]

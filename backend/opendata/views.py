@@ -27,7 +27,11 @@ from django.views.decorators.http import require_safe
 
 from backend.agenda.models import Decision
 from backend.documents.data import is_confidential
+from backend.documents.models import GeneratedDocument
+from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.signing import current_pdf, signatures_checked
+from backend.http.downloads import stored_file_response
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.opendata.export import HANDLED, KINDS, PUBLISHED_FROM, export, published
 from backend.opendata.forms import SearchForm
@@ -188,12 +192,16 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
-    """The published documents of a meeting, as the document list shows them."""
+    """The published documents of a meeting, as the document list shows them: the public
+    edition's Word file, its PDF/A as it stands (signed when signed), who signed it and
+    whether each signature holds (a cached verdict: see `signatures_checked`)."""
     return [
         {
             "name": name,
             "title": DOCUMENT_TITLES[name],
             "word": document,
+            "pdf": current_pdf(document) if document is not None else None,
+            "signatures": signatures_checked(document) if document is not None else [],
             "jsonld": reverse("opendata:document", args=[meeting.pk, name]),
         }
         for name, document in published_documents(meeting)
@@ -267,14 +275,19 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    """The public edition of a published document as Word; never the full edition, never a
-    document before it is published."""
-    meeting = public_meeting(pk)
-    document = public_document(meeting, kind)
+def published_document(pk: int, kind: str) -> GeneratedDocument:
+    """The public edition of a published document of a public meeting, or 404: never the
+    full edition, never a document before it is published."""
+    document = public_document(public_meeting(pk), kind)
     if document is None or not document.public:
         raise Http404
+    return document
+
+
+@require_safe
+def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The public edition of a published document as Word."""
+    document = published_document(pk, kind)
     try:
         handle = document.file.open("rb")
     except OSError:
@@ -285,6 +298,24 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         filename=document.download_name(),
         content_type=DOCX_CONTENT_TYPE,
     )
+
+
+@require_safe
+def download_pdf(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The public edition of a published document as PDF/A, as it stands: with every
+    signature it carries. A store that does not answer is a 503 (StoreOutage)."""
+    document = published_document(pk, kind)
+    pdf = current_pdf(document)
+    if pdf is None:
+        raise Http404
+    try:
+        return stored_file_response(
+            pdf.file,
+            filename=document.download_name().removesuffix(".docx") + ".pdf",
+            content_type=PDF_CONTENT_TYPE,
+        )
+    except OSError:
+        raise Http404 from None
 
 
 @require_safe

@@ -295,6 +295,9 @@ NOT_OBJECT_LEVEL = {
     "opendata:body-feed": "public open data, by law (public entries only: test_public_site)",
     "opendata:region-feed": "public open data, by law (public entries only: test_public_site)",
     "opendata:download": "public open data, by law (public edition only: test_public_site)",
+    "opendata:download-pdf": (
+        "public open data, by law (public edition only: test_public_signatures)"
+    ),
     "opendata:sitemap": "public open data, by law (public pages only: test_public_site)",
     "set_language": "the language switch",
     "v1:token": "signing in; DELETE revokes the token it is sent with",
