@@ -16,11 +16,10 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from backend.demo.signatures import demo_certificates
 from backend.documents import signing
-from backend.documents.models import DocumentSignature, GeneratedDocument
+from backend.documents.models import DocumentSignature
 from backend.documents.signing import current_pdf
-from tests.documents.signed import sign, with_pdf
+from tests.opendata.site import sign_decision_list
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +28,8 @@ pytestmark = pytest.mark.django_db
 def signed(site: SimpleNamespace, settings, tmp_path: Path) -> SimpleNamespace:
     """The cluster meeting's decision list, public and full edition with their PDF, the
     public one signed by the presiding chair and the secretary (the coordinator)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SIGNING_CERTIFICATES_DIR = tmp_path / "people"
-    settings.SIGNING_TRUST_ROOTS = [str(tmp_path / "ca.pem")]
-    settings.SIGNING_SEAL = ""
-    demo_certificates(site.world.region.people.all())
     cache.clear()
-    editions = GeneratedDocument.objects.filter(meeting=site.meeting, kind="decision_list")
-    latest = editions.latest("version").version
-    public = with_pdf(editions.get(version=latest, public=True))
-    full = with_pdf(editions.get(version=latest, public=False))
-    sign(public, site.world.cluster_chair)
-    sign(public, site.world.coordinator)
+    public, full = sign_decision_list(site, settings, tmp_path)
     return SimpleNamespace(site=site, public=public, full=full)
 
 

@@ -9,8 +9,9 @@ import hashlib
 from pathlib import Path
 
 from backend.documents.models import GeneratedDocument
+from backend.documents.signing import current_pdf
 from tests.conftest import World
-from tests.opendata.site import build_site
+from tests.opendata.site import build_site, sign_decision_list
 from tests.web.browser import BROWSER, assert_accessible, playwright_api
 
 pytestmark = BROWSER
@@ -93,3 +94,36 @@ def test_a_citizen_finds_a_decision_and_downloads_the_decision_list(
 
     context.close()
     assert refused == [], refused
+
+
+def test_a_citizen_sees_who_signed_and_downloads_the_signed_pdf(
+    world: World, live_server: object, browser: object, shots: Path, settings, tmp_path: Path
+) -> None:
+    site = build_site(world)
+    public, _full = sign_decision_list(site, settings, tmp_path)
+    base = live_server.url  # type: ignore[attr-defined]
+    context = browser.new_context(locale="nl-BE", accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+
+    page.goto(f"{base}/open/besluiten/{site.voted.decision.pk}/")
+    status = page.locator(".signed-status")
+    expect(status).to_contain_text(
+        f"Ondertekend door {world.cluster_chair.get_full_name()}, voorzitter"
+    )
+    expect(status).to_contain_text(
+        f"Ondertekend door {world.coordinator.get_full_name()}, secretaris"
+    )
+    expect(status.locator(".badge.valid")).to_have_count(2)
+    expect(status).to_contain_text(current_pdf(public).sha256)
+    shoot(page, shots, "besluit-ondertekend")
+
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download de besluitenlijst (PDF)").click()
+    saved = Path(waiting.value.path())
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == current_pdf(public).sha256
+    assert waiting.value.suggested_filename.endswith(".pdf")
+
+    page.goto(f"{base}/open/zittingen/{site.meeting.pk}/")
+    expect(page.locator(".signed-status .badge.valid")).to_have_count(2)
+    shoot(page, shots, "vergadering-ondertekend")
+    context.close()
