@@ -18,6 +18,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,12 @@ from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.signing import current_pdf, signatures_checked
 from backend.http.downloads import stored_file_response
 from backend.meetings.models import AgendaEntry, Meeting
+from backend.opendata.archive import (
+    archive_files,
+    archive_manifest,
+    archive_stream,
+    archive_years,
+)
 from backend.opendata.export import HANDLED, KINDS, PUBLISHED_FROM, export, published
 from backend.opendata.forms import SearchForm
 from backend.opendata.public import (
@@ -148,8 +155,28 @@ def body_page(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": with_status(listed.object_list),
             "year_query": f"jaar={year}" if year else "",
             "decision_count": public_decisions().filter(body=body).count(),
+            "archive_years": archive_years(body),
         },
     )
+
+
+@require_safe
+def archive(request: HttpRequest, pk: int, year: int) -> StreamingHttpResponse:
+    """A year of the body's signed public documents as one zip with its manifest; 404 for
+    a year without any."""
+    body = Body.objects.filter(pk=pk).select_related("region").first()
+    if body is None or not 1000 <= year <= 9999:
+        raise Http404
+    files = archive_files(body, year)
+    if not files:
+        raise Http404
+    response = StreamingHttpResponse(
+        archive_stream(archive_manifest(body, year, files), files),
+        content_type="application/zip",
+    )
+    code = "".join(c if c.isascii() and (c.isalnum() or c == "-") else "-" for c in body.code)
+    response["Content-Disposition"] = f'attachment; filename="archief-{code}-{year}.zip"'
+    return response
 
 
 @require_safe

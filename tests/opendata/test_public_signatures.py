@@ -6,7 +6,10 @@ given for."""
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import re
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -15,10 +18,13 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from backend.documents import signing
-from backend.documents.models import DocumentSignature
-from backend.documents.signing import current_pdf
+from backend.documents.models import DocumentSignature, GeneratedDocument
+from backend.documents.signing import SignedFile, current_pdf
+from backend.meetings.models import Meeting
+from tests.documents.signed import sign, with_pdf
 from tests.opendata.site import sign_decision_list
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +43,12 @@ def get(path: str, status: int = 200) -> str:
     answer = Client().get(path)
     assert answer.status_code == status, (path, answer.status_code)
     return answer.content.decode()
+
+
+def read(pdf: SignedFile | None) -> bytes:
+    assert pdf is not None
+    with pdf.file.open("rb") as handle:
+        return handle.read()
 
 
 def valid_badges(html: str) -> int:
@@ -162,3 +174,100 @@ def test_other_trust_roots_are_another_verdict(signed: SimpleNamespace, settings
         html = get(path)
     assert check.call_count == 1
     assert valid_badges(html) == 0 and "Ondertekend door" in html
+
+
+# --- The year's archive --------------------------------------------------------------
+
+
+def archive_of(signed: SimpleNamespace) -> tuple[dict, dict[str, bytes]]:
+    """Download the cluster's archive of the meeting's year; return its manifest and files."""
+    year = timezone.localtime(signed.site.meeting.starts_at).year
+    answer = Client().get(f"/open/organen/{signed.site.world.cluster.pk}/archief/{year}.zip")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/zip"
+    assert f"-{year}.zip" in answer["Content-Disposition"]
+    content = b"".join(answer.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        assert names[0] == "manifest.json"
+        files = {name: archive.read(name) for name in names[1:]}
+        manifest = json.loads(archive.read("manifest.json"))
+    return manifest, files
+
+
+def test_a_year_of_signed_documents_is_one_zip_whose_manifest_holds(
+    signed: SimpleNamespace,
+) -> None:
+    world = signed.site.world
+    minutes = with_pdf(
+        GeneratedDocument.objects.filter(
+            meeting=signed.site.meeting, kind="minutes", public=True
+        ).latest("version")
+    )
+    sign(minutes, world.cluster_chair)
+    sign(minutes, world.coordinator)
+    manifest, files = archive_of(signed)
+    assert manifest["year"] == timezone.localtime(signed.site.meeting.starts_at).year
+    assert [line["kind"] for line in manifest["files"]] == ["decision_list", "minutes"]
+    assert set(files) == {line["file"] for line in manifest["files"]}
+    for line in manifest["files"]:
+        assert hashlib.sha256(files[line["file"]]).hexdigest() == line["sha256"]
+        assert [(s["name"], s["capacity"]) for s in line["signers"]] == [
+            (world.cluster_chair.get_full_name(), "voorzitter"),
+            (world.coordinator.get_full_name(), "secretaris"),
+        ]
+        assert "volledig" not in line["file"] and line["file"].endswith(".pdf")
+    assert files[manifest["files"][0]["file"]] == read(current_pdf(signed.public))
+    # Signed, hence whole: the archived PDFs validate.
+    for content in files.values():
+        assert [c.valid for c in signing.pdf_signatures_check(content)] == [True, True]
+
+
+def test_a_file_altered_in_the_store_no_longer_matches_its_manifest_line(
+    signed: SimpleNamespace,
+) -> None:
+    last = DocumentSignature.objects.filter(document=signed.public).latest("position")
+    content = bytearray(read(current_pdf(signed.public)))
+    content[content.index(b"/MediaBox") + 1] ^= 0x01
+    last.file.storage.delete(last.file.name)
+    last.file.storage.save(last.file.name, ContentFile(bytes(content)))
+    manifest, files = archive_of(signed)
+    (line,) = manifest["files"]
+    assert hashlib.sha256(files[line["file"]]).hexdigest() != line["sha256"]
+    assert line["sha256"] == last.sha256
+
+
+def test_the_body_page_offers_the_archive_of_a_year_with_signed_documents(
+    signed: SimpleNamespace,
+) -> None:
+    site = signed.site
+    year = timezone.localtime(site.meeting.starts_at).year
+    assert f"/open/organen/{site.world.cluster.pk}/archief/{year}.zip" in get(
+        f"/open/organen/{site.world.cluster.pk}/"
+    )
+    assert "archief/" not in get(f"/open/organen/{site.board.pk}/")
+
+
+@pytest.mark.parametrize("year", ["1999", "99999", "0"])
+def test_a_year_without_signed_documents_has_no_archive(signed: SimpleNamespace, year) -> None:
+    cluster = signed.site.world.cluster.pk
+    assert Client().get(f"/open/organen/{cluster}/archief/{year}.zip").status_code == 404
+
+
+def test_an_archive_holds_no_unsigned_body_and_no_unknown_body(signed: SimpleNamespace) -> None:
+    site = signed.site
+    year = timezone.localtime(site.board_meeting.starts_at).year
+    assert Client().get(f"/open/organen/{site.board.pk}/archief/{year}.zip").status_code == 404
+    assert Client().get(f"/open/organen/987654321/archief/{year}.zip").status_code == 404
+
+
+def test_the_archive_of_a_cancelled_meeting_s_documents_is_not_offered(
+    signed: SimpleNamespace,
+) -> None:
+    site = signed.site
+    year = timezone.localtime(site.meeting.starts_at).year
+    Meeting.objects.filter(pk=site.meeting.pk).update(state="cancelled")
+    assert (
+        Client().get(f"/open/organen/{site.world.cluster.pk}/archief/{year}.zip").status_code == 404
+    )
