@@ -31,7 +31,8 @@ from backend.documents.data import is_confidential
 from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
-from backend.documents.signing import current_pdf, signatures_checked
+from backend.documents.signing import SignatureView, current_pdf, signatures_checked
+from backend.files.errors import StoreUnavailable
 from backend.http.downloads import stored_file_response
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.opendata.archive import (
@@ -218,6 +219,16 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def signed_status(document: GeneratedDocument) -> list[SignatureView]:
+    """The document's signatures and whether each holds; while the file store does not
+    answer the page still shows who signed, without "geldig"."""
+    try:
+        return signatures_checked(document)
+    except StoreUnavailable:
+        signatures = document.signatures.select_related("signer").order_by("position")
+        return [SignatureView(signature, valid=False, summary="") for signature in signatures]
+
+
 def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
     """The published documents of a meeting, as the document list shows them: the public
     edition's Word file, its PDF/A as it stands (signed when signed), who signed it and
@@ -228,7 +239,7 @@ def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
             "title": DOCUMENT_TITLES[name],
             "word": document,
             "pdf": current_pdf(document) if document is not None else None,
-            "signatures": signatures_checked(document) if document is not None else [],
+            "signatures": signed_status(document) if document is not None else [],
             "jsonld": reverse("opendata:document", args=[meeting.pk, name]),
         }
         for name, document in published_documents(meeting)

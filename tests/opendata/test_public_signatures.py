@@ -17,12 +17,14 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 from django.utils import timezone
 
 from backend.documents import signing
 from backend.documents.models import DocumentSignature, GeneratedDocument
 from backend.documents.signing import SignedFile, current_pdf
+from backend.files.errors import StoreUnavailable
 from backend.meetings.models import Meeting
 from tests.documents.signed import sign, with_pdf
 from tests.opendata.site import sign_decision_list
@@ -271,3 +273,19 @@ def test_the_archive_of_a_cancelled_meeting_s_documents_is_not_offered(
     assert (
         Client().get(f"/open/organen/{site.world.cluster.pk}/archief/{year}.zip").status_code == 404
     )
+
+
+def test_while_the_store_is_away_the_page_shows_the_signers_and_the_pdf_is_503(
+    signed: SimpleNamespace,
+) -> None:
+    cache.clear()
+    meeting = signed.site.meeting
+    with mock.patch.object(storages["default"], "open", side_effect=StoreUnavailable("down")):
+        html = get(f"/open/zittingen/{meeting.pk}/")
+        answer = Client().get(f"/open/zittingen/{meeting.pk}/besluitenlijst.pdf")
+    assert "Ondertekend door" in html and valid_badges(html) == 0
+    assert html.count("niet bevestigd") == 2
+    assert answer.status_code == 503 and answer["Retry-After"]
+    assert "De bestandsopslag is op dit moment niet bereikbaar." in answer.content.decode()
+    # The store is back: nothing of the outage was kept.
+    assert valid_badges(get(f"/open/zittingen/{meeting.pk}/")) == 2
