@@ -6,7 +6,10 @@ axe-core checks it."""
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
+
+from django.utils import timezone
 
 from backend.documents.models import GeneratedDocument
 from backend.documents.signing import current_pdf
@@ -126,4 +129,14 @@ def test_a_citizen_sees_who_signed_and_downloads_the_signed_pdf(
     page.goto(f"{base}/open/zittingen/{site.meeting.pk}/")
     expect(page.locator(".signed-status .badge.valid")).to_have_count(2)
     shoot(page, shots, "vergadering-ondertekend")
+
+    # The body's archive of the year: one zip, its manifest first.
+    page.goto(f"{base}/open/organen/{world.cluster.pk}/")
+    year = timezone.localtime(site.meeting.starts_at).year
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name=f"Ondertekende documenten van {year} (zip)").click()
+    with zipfile.ZipFile(waiting.value.path()) as archive:
+        assert archive.namelist()[0] == "manifest.json"
+        assert len(archive.namelist()) == 2
+    shoot(page, shots, "orgaan-archief")
     context.close()
