@@ -15,6 +15,12 @@ Where the certificates come from is configuration:
 Signatures are checked offline against `SIGNING_TRUST_ROOTS` (PEM files): the chain up to
 a configured root, the signed bytes unchanged, nothing but further signatures added after
 each. Revocation is not fetched (no OCSP or CRL requests leave the server).
+
+A check costs about a tenth of a second per signature, so its verdict is kept in Django's
+cache under the SHA-256 of the file as read and a fingerprint of the trust roots: the
+same bytes against the same roots are validated once a day at most, however often a page
+is shown; bytes that no longer match the checksum recorded at signing are never validated
+nor cached, and other roots are another key.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -163,6 +170,14 @@ def trust_roots() -> list[Any]:
         except (OSError, ValueError):
             continue
     return roots
+
+
+def roots_fingerprint(roots: list[Any]) -> str:
+    """Return a SHA-256 that changes whenever the set of trust roots does."""
+    digest = hashlib.sha256()
+    for der in sorted(root.dump() for root in roots):
+        digest.update(hashlib.sha256(der).digest())
+    return digest.hexdigest()
 
 
 # --- Signing and checking bytes (no database) --------------------------------------------
@@ -422,11 +437,34 @@ class SignatureView:
     summary: str
 
 
+VERDICT_SECONDS = 24 * 3600
+"""How long a verdict is kept: a certificate can expire, so the same file is checked again
+each day."""
+
+
+def verdicts_of(content: bytes, sha256: str) -> dict[str, Checked]:
+    """Return the validation of each signature in the PDF, by field name, from the cache
+    when these bytes were checked against these roots before.
+
+    `sha256` is the checksum of `content`: the key is made of what was read, never of what
+    a record says, so a changed file can never find the verdict of the file it replaced.
+    """
+    roots = trust_roots()
+    key = f"signatures:v1:{sha256}:{roots_fingerprint(roots)}"
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return cached
+    checked = {c.field: c for c in pdf_signatures_check(content, roots)}
+    cache.set(key, checked, VERDICT_SECONDS)
+    return checked
+
+
 def signatures_checked(document: GeneratedDocument) -> list[SignatureView]:
     """Validate the document's signed PDF and say of each signature whether it holds.
 
     A signature is valid only when the stored file still has the checksum recorded at
-    signing and pyHanko validates the signature in it against the trust roots.
+    signing and pyHanko validates the signature in it against the trust roots. The file
+    is read and hashed on every call (cheap); the validation is cached (`verdicts_of`).
     """
     signatures = list(document.signatures.select_related("signer").order_by("position"))
     if not signatures:
@@ -437,8 +475,8 @@ def signatures_checked(document: GeneratedDocument) -> list[SignatureView]:
             content = handle.read()
     except OSError:
         content = b""
-    intact = hashlib.sha256(content).hexdigest() == last.sha256
-    checked = {c.field: c for c in pdf_signatures_check(content)} if intact else {}
+    read = hashlib.sha256(content).hexdigest()
+    checked = verdicts_of(content, read) if read == last.sha256 else {}
     views = []
     for signature in signatures:
         found = checked.get(f"Handtekening{signature.position}")

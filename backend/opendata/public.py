@@ -154,7 +154,7 @@ def public_document(meeting: Meeting, name: str) -> GeneratedDocument | None:
         return None
     return (
         GeneratedDocument.objects.filter(meeting=meeting, kind=DOCUMENT_KINDS[name], public=True)
-        .select_related("meeting__body")
+        .select_related("meeting__body", "pdf")
         .order_by("-version")
         .first()
     )

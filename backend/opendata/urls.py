@@ -13,11 +13,13 @@ urlpatterns = [
     path("open/besluiten/", views.search, name="search"),
     path("open/besluiten/<int:pk>/", views.decision_page, name="decision"),
     path("open/organen/<int:pk>/", views.body_page, name="body"),
+    path("open/organen/<int:pk>/archief/<int:year>.zip", views.archive, name="archive"),
     path("open/organen/<int:pk>/feed/", feeds.BodyFeed(), name="body-feed"),
     path("open/regio/<slug:slug>/feed/", feeds.RegionFeed(), name="region-feed"),
     path("open/zittingen/<int:pk>/", views.meeting_page, name="meeting"),
     path("open/zittingen/<int:pk>/<slug:kind>.jsonld", views.document, name="document"),
     path("open/zittingen/<int:pk>/<slug:kind>.docx", views.download, name="download"),
+    path("open/zittingen/<int:pk>/<slug:kind>.pdf", views.download_pdf, name="download-pdf"),
     path("open/sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("id/<path:path>", views.dereference, name="iri"),
 ]

@@ -18,6 +18,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,8 +28,19 @@ from django.views.decorators.http import require_safe
 
 from backend.agenda.models import Decision
 from backend.documents.data import is_confidential
+from backend.documents.models import GeneratedDocument
+from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.signing import SignatureView, current_pdf, signatures_checked
+from backend.files.errors import StoreUnavailable
+from backend.http.downloads import stored_file_response
 from backend.meetings.models import AgendaEntry, Meeting
+from backend.opendata.archive import (
+    archive_files,
+    archive_manifest,
+    archive_stream,
+    archive_years,
+)
 from backend.opendata.export import HANDLED, KINDS, PUBLISHED_FROM, export, published
 from backend.opendata.forms import SearchForm
 from backend.opendata.public import (
@@ -144,8 +156,28 @@ def body_page(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": with_status(listed.object_list),
             "year_query": f"jaar={year}" if year else "",
             "decision_count": public_decisions().filter(body=body).count(),
+            "archive_years": archive_years(body),
         },
     )
+
+
+@require_safe
+def archive(request: HttpRequest, pk: int, year: int) -> StreamingHttpResponse:
+    """A year of the body's signed public documents as one zip with its manifest; 404 for
+    a year without any."""
+    body = Body.objects.filter(pk=pk).select_related("region").first()
+    if body is None or not 1000 <= year <= 9999:
+        raise Http404
+    files = archive_files(body, year)
+    if not files:
+        raise Http404
+    response = StreamingHttpResponse(
+        archive_stream(archive_manifest(body, year, files), files),
+        content_type="application/zip",
+    )
+    code = "".join(c if c.isascii() and (c.isalnum() or c == "-") else "-" for c in body.code)
+    response["Content-Disposition"] = f'attachment; filename="archief-{code}-{year}.zip"'
+    return response
 
 
 @require_safe
@@ -187,13 +219,27 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def signed_status(document: GeneratedDocument) -> list[SignatureView]:
+    """The document's signatures and whether each holds; while the file store does not
+    answer the page still shows who signed, without "geldig"."""
+    try:
+        return signatures_checked(document)
+    except StoreUnavailable:
+        signatures = document.signatures.select_related("signer").order_by("position")
+        return [SignatureView(signature, valid=False, summary="") for signature in signatures]
+
+
 def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
-    """The published documents of a meeting, as the document list shows them."""
+    """The published documents of a meeting, as the document list shows them: the public
+    edition's Word file, its PDF/A as it stands (signed when signed), who signed it and
+    whether each signature holds (a cached verdict: see `signatures_checked`)."""
     return [
         {
             "name": name,
             "title": DOCUMENT_TITLES[name],
             "word": document,
+            "pdf": current_pdf(document) if document is not None else None,
+            "signatures": signed_status(document) if document is not None else [],
             "jsonld": reverse("opendata:document", args=[meeting.pk, name]),
         }
         for name, document in published_documents(meeting)
@@ -267,14 +313,19 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    """The public edition of a published document as Word; never the full edition, never a
-    document before it is published."""
-    meeting = public_meeting(pk)
-    document = public_document(meeting, kind)
+def published_document(pk: int, kind: str) -> GeneratedDocument:
+    """The public edition of a published document of a public meeting, or 404: never the
+    full edition, never a document before it is published."""
+    document = public_document(public_meeting(pk), kind)
     if document is None or not document.public:
         raise Http404
+    return document
+
+
+@require_safe
+def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The public edition of a published document as Word."""
+    document = published_document(pk, kind)
     try:
         handle = document.file.open("rb")
     except OSError:
@@ -285,6 +336,24 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         filename=document.download_name(),
         content_type=DOCX_CONTENT_TYPE,
     )
+
+
+@require_safe
+def download_pdf(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The public edition of a published document as PDF/A, as it stands: with every
+    signature it carries. A store that does not answer is a 503 (StoreOutage)."""
+    document = published_document(pk, kind)
+    pdf = current_pdf(document)
+    if pdf is None:
+        raise Http404
+    try:
+        return stored_file_response(
+            pdf.file,
+            filename=document.download_name().removesuffix(".docx") + ".pdf",
+            content_type=PDF_CONTENT_TYPE,
+        )
+    except OSError:
+        raise Http404 from None
 
 
 @require_safe

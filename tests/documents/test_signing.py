@@ -5,8 +5,10 @@ else is refused with a reason and signs nothing."""
 from __future__ import annotations
 
 import hashlib
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django_otp.oath import totp
@@ -14,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.audit.models import TransitionLog
 from backend.demo.signatures import demo_certificates
+from backend.documents import signing
 from backend.documents.models import DocumentSignature, GeneratedDocument
 from backend.documents.services import document_generate
 from backend.documents.signing import (
@@ -98,12 +101,28 @@ def test_one_byte_changed_in_a_signed_pdf_fails_validation(world: World, ready) 
     at = content.index(b"/MediaBox")
     content[at + 1] ^= 0x01
     assert [c.valid for c in pdf_signatures_check(bytes(content))] == [False, False]
+    assert [v.valid for v in signatures_checked(document)] == [True, True]  # now cached
     # The stored file altered behind the product's back: the page says "not valid".
     storage = signature.file.storage
     name = signature.file.name
     storage.delete(name)
     storage.save(name, ContentFile(bytes(content)))
     assert [v.valid for v in signatures_checked(document)] == [False, False]
+
+
+def test_a_verdict_is_cached_and_the_same_file_is_not_validated_again(world: World, ready) -> None:
+    _meeting, document = ready
+    sign(document, world.cluster_chair)
+    cache.clear()
+    with mock.patch.object(
+        signing, "pdf_signatures_check", wraps=signing.pdf_signatures_check
+    ) as check:
+        assert [v.valid for v in signatures_checked(document)] == [True]
+        assert [v.valid for v in signatures_checked(document)] == [True]
+        assert check.call_count == 1
+        sign(document, world.coordinator)  # another file: checked anew
+        assert [v.valid for v in signatures_checked(document)] == [True, True]
+        assert check.call_count == 2
 
 
 def test_signatures_against_another_root_are_not_valid(world: World, ready, settings) -> None:

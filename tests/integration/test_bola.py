@@ -293,9 +293,13 @@ NOT_OBJECT_LEVEL = {
     "opendata:search": "public open data, by law (public decisions only: test_public_site)",
     "opendata:decision": "public open data, by law (confidential and closed: test_public_site)",
     "opendata:body": "public open data, by law (bodies are public; their public meetings only)",
+    "opendata:archive": "public open data, by law (signed public editions: test_public_signatures)",
     "opendata:body-feed": "public open data, by law (public entries only: test_public_site)",
     "opendata:region-feed": "public open data, by law (public entries only: test_public_site)",
     "opendata:download": "public open data, by law (public edition only: test_public_site)",
+    "opendata:download-pdf": (
+        "public open data, by law (public edition only: test_public_signatures)"
+    ),
     "opendata:sitemap": "public open data, by law (public pages only: test_public_site)",
     "set_language": "the language switch",
     "v1:token": "signing in; DELETE revokes the token it is sent with",

@@ -5,13 +5,18 @@ whose agenda alone is public."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from backend.agenda.models import AgendaItem
+from backend.demo.signatures import demo_certificates
+from backend.documents.models import GeneratedDocument
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
 from backend.organisations.models import Body, Membership, Person
 from tests.conftest import World
+from tests.documents.signed import sign, with_pdf
 from workflows.engine import fire
 
 
@@ -128,3 +133,23 @@ def build_site(world: World) -> SimpleNamespace:
         secret=secret,
         closed=closed,
     )
+
+
+def sign_decision_list(
+    site: SimpleNamespace, settings: Any, folder: Path
+) -> tuple[GeneratedDocument, GeneratedDocument]:
+    """Give the cluster meeting's decision list (public and full edition) its PDF and have
+    the public one signed by the presiding chair and the secretary (the coordinator), with
+    certificates of a demo authority in `folder`. Return (public, full)."""
+    settings.MEDIA_ROOT = folder / "media"
+    settings.SIGNING_CERTIFICATES_DIR = folder / "people"
+    settings.SIGNING_TRUST_ROOTS = [str(folder / "ca.pem")]
+    settings.SIGNING_SEAL = ""
+    demo_certificates(site.world.region.people.all())
+    editions = GeneratedDocument.objects.filter(meeting=site.meeting, kind="decision_list")
+    latest = editions.latest("version").version
+    public = with_pdf(editions.get(version=latest, public=True))
+    full = with_pdf(editions.get(version=latest, public=False))
+    sign(public, site.world.cluster_chair)
+    sign(public, site.world.coordinator)
+    return public, full

@@ -6,11 +6,15 @@ axe-core checks it."""
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
+from django.utils import timezone
+
 from backend.documents.models import GeneratedDocument
+from backend.documents.signing import current_pdf
 from tests.conftest import World
-from tests.opendata.site import build_site
+from tests.opendata.site import build_site, sign_decision_list
 from tests.web.browser import BROWSER, assert_accessible, playwright_api
 
 pytestmark = BROWSER
@@ -93,3 +97,46 @@ def test_a_citizen_finds_a_decision_and_downloads_the_decision_list(
 
     context.close()
     assert refused == [], refused
+
+
+def test_a_citizen_sees_who_signed_and_downloads_the_signed_pdf(
+    world: World, live_server: object, browser: object, shots: Path, settings, tmp_path: Path
+) -> None:
+    site = build_site(world)
+    public, _full = sign_decision_list(site, settings, tmp_path)
+    base = live_server.url  # type: ignore[attr-defined]
+    context = browser.new_context(locale="nl-BE", accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+
+    page.goto(f"{base}/open/besluiten/{site.voted.decision.pk}/")
+    status = page.locator(".signed-status")
+    expect(status).to_contain_text(
+        f"Ondertekend door {world.cluster_chair.get_full_name()}, voorzitter"
+    )
+    expect(status).to_contain_text(
+        f"Ondertekend door {world.coordinator.get_full_name()}, secretaris"
+    )
+    expect(status.locator(".badge.valid")).to_have_count(2)
+    expect(status).to_contain_text(current_pdf(public).sha256)
+    shoot(page, shots, "besluit-ondertekend")
+
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download de besluitenlijst (PDF)").click()
+    saved = Path(waiting.value.path())
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == current_pdf(public).sha256
+    assert waiting.value.suggested_filename.endswith(".pdf")
+
+    page.goto(f"{base}/open/zittingen/{site.meeting.pk}/")
+    expect(page.locator(".signed-status .badge.valid")).to_have_count(2)
+    shoot(page, shots, "vergadering-ondertekend")
+
+    # The body's archive of the year: one zip, its manifest first.
+    page.goto(f"{base}/open/organen/{world.cluster.pk}/")
+    year = timezone.localtime(site.meeting.starts_at).year
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name=f"Ondertekende documenten van {year} (zip)").click()
+    with zipfile.ZipFile(waiting.value.path()) as archive:
+        assert archive.namelist()[0] == "manifest.json"
+        assert len(archive.namelist()) == 2
+    shoot(page, shots, "orgaan-archief")
+    context.close()
