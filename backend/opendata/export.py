@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from backend.agenda.models import Decision, Vote
 from backend.documents.data import is_confidential
+from backend.documents.models import FILE_STEMS, DocumentSignature, GeneratedDocument
 from backend.meetings.models import AgendaEntry, Attendance, Meeting
 from backend.organisations.models import Body, Membership, Region
 from workflows.states import MeetingState
@@ -35,6 +36,8 @@ CONTEXT: dict[str, Any] = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "lg": "http://data.lblod.info/vocabularies/leidinggevenden/",
+    "sign": "http://mu.semte.ch/vocabularies/ext/signing/",
+    "ext": "http://mu.semte.ch/vocabularies/ext/",
 }
 DVV_CLASSIFICATION = (
     "http://data.vlaanderen.be/id/concept/BestuurseenheidClassificatieCode/"
@@ -268,8 +271,45 @@ def sitting_node(graph: Graph, sitting: Sitting, kind: str) -> tuple[str, list[s
         eli__date_publication=typed(timezone.localdate().isoformat(), "xsd:date"),
     )
     properties[DOCUMENT_LINK[kind]] = ref(document)
+    if kind in SIGNED_LINK:
+        signatures(graph, sitting, kind, document)
     node = graph.add(iri("zittingen", meeting.pk), "besluit:Zitting", **properties)
     return node, points
+
+
+# A signature as Gelinkt Notuleren publishes it (its `sign:` and `ext:` vocabulary: the
+# LBLOD shapes say nothing of signatures): who signed in which role, when, and the SHA-256
+# of the signed PDF after that signature.
+SIGNED_LINK = {"besluitenlijst": "ext__signsBesluitenlijst", "notulen": "ext__signsNotulen"}
+WORD_KIND = {stem: kind for kind, stem in FILE_STEMS.items()}
+
+
+def signatures(graph: Graph, sitting: Sitting, kind: str, document: str) -> None:
+    """The signatures of the public edition of the latest version of the document."""
+    meeting = sitting.meeting
+    latest = (
+        GeneratedDocument.objects.filter(meeting=meeting, kind=WORD_KIND[kind], public=True)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest is None:
+        return
+    for signature in DocumentSignature.objects.filter(document=latest).order_by("position"):
+        if signature.position == 1:
+            signatory = mandataris(graph, meeting.body, signature.signer_id)
+        else:
+            signatory = ref(iri("functionarissen", meeting.body_id))
+        graph.add(
+            iri("handtekeningen", signature.pk),
+            "sign:SignedResource",
+            sign__signatory=signatory,
+            sign__signatoryRoles=text(signature.capacity),
+            dct__created=moment(signature.signed_at),
+            sign__hashAlgorithm="sha-256",
+            sign__hashValue=signature.sha256,
+            **{SIGNED_LINK[kind]: ref(document)},
+        )
 
 
 def voting(graph: Graph, sitting: Sitting, decision: Decision) -> str:

@@ -276,3 +276,34 @@ def test_a_correction_of_a_document_nobody_signed_is_refused(world: World, ready
         document_generate(
             meeting=meeting, kind="decision_list", actor=world.coordinator, correction="x"
         )
+
+
+def test_the_signatures_of_a_decision_list_are_in_its_open_data(world: World, ready) -> None:
+    from rdflib import Literal, Namespace, URIRef
+
+    from backend.opendata.export import export
+    from tests.opendata.test_export import as_graph, conforms, shapes
+
+    meeting, document = ready
+    assert document.public
+    first = sign(document, world.cluster_chair)
+    second = sign(document, world.coordinator)
+    data = as_graph(export(meeting, "besluitenlijst"))
+    sign_ns = Namespace("http://mu.semte.ch/vocabularies/ext/signing/")
+    ext = Namespace("http://mu.semte.ch/vocabularies/ext/")
+    listing = URIRef(f"http://127.0.0.1:8000/id/documenten/{meeting.pk}/besluitenlijst")
+    signed = sorted(data.subjects(ext.signsBesluitenlijst, listing))
+    assert len(signed) == 2
+    hashes = {str(data.value(node, sign_ns.hashValue)) for node in signed}
+    assert hashes == {first.sha256, second.sha256}
+    chair = URIRef(
+        f"http://127.0.0.1:8000/id/mandatarissen/{meeting.body_id}-{world.cluster_chair.pk}"
+    )
+    assert (None, sign_ns.signatory, chair) in data
+    roles = {data.value(node, sign_ns.signatoryRoles) for node in signed}
+    assert Literal(first.capacity, lang="nl") in roles
+    for name in ("decision-list.ttl", "decision.ttl"):
+        ok, report = conforms(data, shapes(name))
+        assert ok, report
+    # The minutes are not signed yet: their open data names no signature.
+    assert not list(as_graph(export(meeting, "notulen")).subjects(ext.signsNotulen, None))
