@@ -163,6 +163,26 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("v1:meeting-entries", "/api/v1/meetings/{meeting}/entries/", ("GET",)),
     ("v1:meeting-entry", "/api/v1/meetings/{meeting}/entries/{entry}/", ("GET", "PATCH")),
     ("v1:meeting-entry", "/api/v1/meetings/{a_meeting}/entries/{entry}/", ("GET", "PATCH")),
+    (
+        "v1:meeting-entry-conflicts",
+        "/api/v1/meetings/{meeting}/entries/{entry}/conflicts/",
+        ("GET", "POST"),
+    ),
+    (
+        "v1:meeting-entry-conflicts",
+        "/api/v1/meetings/{a_meeting}/entries/{entry}/conflicts/",
+        ("GET", "POST"),
+    ),
+    (
+        "v1:meeting-entry-conflict",
+        "/api/v1/meetings/{meeting}/entries/{entry}/conflicts/1/",
+        ("DELETE",),
+    ),
+    (
+        "v1:meeting-entry-conflict",
+        "/api/v1/meetings/{a_meeting}/entries/{entry}/conflicts/1/",
+        ("DELETE",),
+    ),
     ("v1:meeting-history", "/api/v1/meetings/{meeting}/history/", ("GET",)),
     ("v1:meeting-ics", "/api/v1/meetings/{meeting}/ics/", ("GET",)),
     ("v1:meeting-transitions", "/api/v1/meetings/{meeting}/transitions/close/", ("POST",)),
