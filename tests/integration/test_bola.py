@@ -130,6 +130,21 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web:meeting", "/vergaderingen/{meeting}/", ("GET",)),
     ("web:meeting-edit", "/vergaderingen/{meeting}/bewerken/", ("GET", "POST")),
     ("web:entry-note", "/vergaderingen/{meeting}/punten/{entry}/bespreking/", ("POST",)),
+    (
+        "web:entry-conflicts",
+        "/vergaderingen/{meeting}/punten/{entry}/belangenconflicten/",
+        ("POST",),
+    ),
+    (
+        "web:entry-conflicts",
+        "/vergaderingen/{a_meeting}/punten/{entry}/belangenconflicten/",
+        ("POST",),
+    ),
+    (
+        "web:entry-conflict-remove",
+        "/vergaderingen/{meeting}/punten/{entry}/belangenconflicten/1/verwijderen/",
+        ("POST",),
+    ),
     ("web:action-new", "/punten/{item}/acties/nieuw/", ("GET", "POST")),
     ("web:action-note", "/acties/{action}/notities/", ("POST",)),
     ("web:notification-read", "/meldingen/{notification}/gelezen/", ("POST",)),
