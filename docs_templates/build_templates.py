@@ -397,6 +397,23 @@ def text_block(document: DocumentObject, label: str, value: str) -> None:
     tag(document, "endif")
 
 
+def conflicts_block(document: DocumentObject) -> None:
+    """Add who takes no part in the entry's deliberation and vote (art. 27 DLB), and why."""
+    tag(document, "for conflict in entry.conflicts")
+    para(
+        document,
+        "{{ conflict.name }}",
+        " neemt niet deel aan de beraadslaging en de stemming (art. 27 DLB)",
+        "{% if conflict.reason %}",
+        ": ",
+        "{{ conflict.reason }}",
+        "{% endif %}",
+        ".",
+        style="Midwest Meta",
+    )
+    tag(document, "endfor")
+
+
 def votes_block(document: DocumentObject, decision: str) -> None:
     """Add how a decision was taken: by consensus, or the votes and who cast them."""
     tag(document, f"if {decision}.consensus")
@@ -574,6 +591,7 @@ def minutes() -> DocumentObject:
     )
     text_block(document, "Toelichting", "entry.rationale")
     text_block(document, "Bespreking", "entry.note")
+    conflicts_block(document)
     decision_block(document)
     tag(document, "if entry.actions")
     para(document, "Opvolging", style="Midwest Label")

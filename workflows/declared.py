@@ -261,6 +261,9 @@ class Votes(Param):
     name: str = "votes"
     options: type[models.TextChoices]
     voters: Callable[[Any], Sequence[Any] | None]
+    barred: Callable[[Any], Mapping[int, str]] | None = None
+    """Municipalities that may not vote on the object, their names by id (who is present
+    for them all has a conflict of interest): a vote for one is refused by its name."""
 
     @property
     def widget(self) -> str:
@@ -345,8 +348,9 @@ class Votes(Param):
             else:
                 present = self.voters(obj)
                 names = {m.pk: m.name for m in present or ()}
+                barred = self.barred(obj) if self.barred is not None else {}
                 for vote in votes_raw:
-                    reason = self.add(vote, votes, names)
+                    reason = self.add(vote, votes, names) or self.refused(vote, barred)
                     if reason:
                         reasons.append(reason)
                 counted = present is not None and set(votes) != {m.pk for m in present}
@@ -357,6 +361,23 @@ class Votes(Param):
         if reasons:
             raise GuardFailed(reasons)
         return {"consensus": consensus is True, "votes": votes}
+
+    def refused(self, vote: Any, barred: Mapping[int, str]) -> str | None:
+        """Say why a (well-formed) vote is for a municipality that may not vote, by name."""
+        try:
+            municipality_id = int(vote["municipality"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if municipality_id not in barred:
+            return None
+        return FieldReason(
+            _(
+                "%(municipality)s cannot vote on this entry: every member present for it has "
+                "a conflict of interest."
+            )
+            % {"municipality": barred[municipality_id]},
+            f"vote_{municipality_id}",
+        )
 
     def add(self, vote: Any, votes: dict[int, str], names: Mapping[int, str]) -> str | None:
         """Add one `{"municipality", "vote"}` to `votes`, or say what is wrong with it (by

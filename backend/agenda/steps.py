@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.followup.models import Ratification
 from backend.meetings.models import AgendaEntry, Meeting
-from backend.meetings.selectors import quorum_of
+from backend.meetings.selectors import barred_municipalities, quorum_of
 from backend.meetings.steps import quorum_missing
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
@@ -86,7 +86,7 @@ def quorum_present(item: Any, params: dict[str, Any], actor: Any) -> str | None:
     entry = item.current_entry()
     if entry is None:
         return None  # meeting_in_session already says why
-    return quorum_missing(entry.meeting)
+    return quorum_missing(entry.meeting, entry)
 
 
 def decided_on(item: Any) -> bool:
@@ -203,12 +203,23 @@ def not_yet_forwarded_there(item: Any, params: dict[str, Any], actor: Any) -> st
 
 def present_at_the_meeting(item: Any) -> list[Municipality] | None:
     """The municipalities whose vote an item's decision takes: those present at the
-    meeting in session it is on, by name (None when it is on no meeting in session)."""
+    meeting in session it is on, without a conflict of interest on its entry, by name
+    (None when it is on no meeting in session)."""
     entry = item.current_entry()
     if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
         return None
-    present = quorum_of(entry.meeting).present
+    present = quorum_of(entry.meeting, entry).present
     return list(Municipality.objects.filter(pk__in=present).order_by("name"))
+
+
+def barred_by_conflicts(item: Any) -> dict[int, str]:
+    """The municipalities present that do not vote on the item's entry, because each of
+    their members present has a conflict of interest on it: their names by id."""
+    entry = item.current_entry()
+    if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
+        return {}
+    barred = barred_municipalities(entry)
+    return dict(Municipality.objects.filter(pk__in=barred).values_list("pk", "name"))
 
 
 def meetings_of_the_region(item: Any, actor: Any) -> QuerySet[Meeting]:
@@ -282,6 +293,7 @@ DECIDE = Declared(
             label=gettext_lazy("The vote of each municipality present"),
             options=Vote.Choice,
             voters=present_at_the_meeting,
+            barred=barred_by_conflicts,
         ),
     )
 )

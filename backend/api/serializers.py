@@ -12,7 +12,7 @@ from rest_framework import serializers
 from backend.agenda.models import AgendaItem, Attachment, Decision, Vote
 from backend.audit.models import TransitionLog
 from backend.followup.models import Action, ActionNote, Ratification
-from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
 from backend.organisations.models import (
     Body,
     Coalition,
@@ -551,3 +551,17 @@ class MatrixRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class MatrixSerializer(serializers.Serializer):  # type: ignore[type-arg]
     municipalities = MunicipalityRefSerializer(many=True)
     rows = MatrixRowSerializer(many=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer[Conflict]):
+    """A conflict of interest on an agenda entry (art. 27 DLB): the person takes no part in
+    its deliberation and vote. The reason may be empty."""
+
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    person_name = serializers.CharField(source="person.get_full_name", read_only=True)
+    reason = TextField(allow_blank=True, required=False, default="", max_length=1000)
+
+    class Meta:
+        model = Conflict
+        fields = ["id", "entry", "person", "person_name", "reason", "recorded_by", "recorded_at"]
+        read_only_fields = ["entry", "recorded_by", "recorded_at"]

@@ -58,11 +58,13 @@ from backend.http.downloads import attachment_response, excerpt_response, excerp
 from backend.http.uploads import too_large
 from backend.meetings.calendar import meeting_ics
 from backend.meetings.models import AgendaEntry
-from backend.meetings.selectors import meetings_visible_to
+from backend.meetings.selectors import conflicts_of, meetings_visible_to
 from backend.meetings.services import (
     agenda_arrange,
     attendance_record,
     calendar_feed_for,
+    conflict_record,
+    conflict_remove,
     entry_note_write,
     meeting_plan,
     meeting_update,
@@ -500,6 +502,72 @@ class MeetingViewSet(
             actor=request.user,
         )
         return Response(s.AttendanceSerializer(row).data)
+
+    def entry_of(self, request: Request, entry_id: str) -> AgendaEntry:
+        """The meeting's entry the caller may see (404 for another meeting's entry)."""
+        meeting = self.get_object()
+        entry = entries_visible_to(request.user, meeting).filter(pk=int(entry_id)).first()
+        if entry is None:
+            raise NotFound()
+        entry.meeting = meeting
+        return entry
+
+    @extend_schema(
+        methods=["GET"],
+        responses=s.ConflictSerializer(many=True),
+        summary="The conflicts of interest recorded on an entry",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.ConflictSerializer,
+        responses={201: s.ConflictSerializer},
+        summary="Record a conflict of interest on an entry (art. 27 DLB; convened or in session)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path=r"entries/(?P<entry_id>[0-9]{1,18})/conflicts",
+        url_name="entry-conflicts",
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=s.ConflictSerializer,
+    )
+    def conflicts(self, request: Request, pk: str | None = None, entry_id: str = "") -> Response:
+        entry = self.entry_of(request, entry_id)
+        if request.method == "GET":
+            return Response(s.ConflictSerializer(conflicts_of(entry), many=True).data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conflict = conflict_record(
+            entry=entry,
+            person=serializer.validated_data["person"],
+            reason=serializer.validated_data.get("reason", ""),
+            actor=request.user,
+        )
+        return Response(s.ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Remove a conflict of interest recorded by mistake (in session)",
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"entries/(?P<entry_id>[0-9]{1,18})/conflicts/(?P<person_id>[0-9]{1,18})",
+        url_name="entry-conflict",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def conflict(
+        self, request: Request, pk: str | None = None, entry_id: str = "", person_id: str = ""
+    ) -> Response:
+        entry = self.entry_of(request, entry_id)
+        person = get_object_or_404(
+            in_region(Person.objects.all(), request.user, "region"), pk=int(person_id)
+        )
+        conflict_remove(entry=entry, person=person, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

@@ -27,7 +27,7 @@ from backend.documents.pictures import chart_png
 from backend.documents.render import Picture, clean_text
 from backend.followup import figures
 from backend.followup.models import Action, Ratification
-from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.organisations.models import Membership, Municipality, Person
 from workflows.states import ActionState, MeetingState, RatificationState
@@ -136,6 +136,12 @@ class DecisionInfo:
 
 
 @dataclass(frozen=True)
+class ConflictInfo:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class EntryInfo:
     number: int
     title: str
@@ -150,6 +156,8 @@ class EntryInfo:
     outcome: str
     decision: DecisionInfo | None
     actions: tuple[ActionInfo, ...]
+    conflicts: tuple[ConflictInfo, ...] = ()
+    """Who took no part in the deliberation and vote (art. 27 DLB), and why."""
 
 
 @dataclass(frozen=True)
@@ -420,6 +428,10 @@ def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -
         outcome=str(entry.get_outcome_display()),
         decision=_decision_info(decision) if decision is not None else None,
         actions=tuple(_action_info(a, decision.number if decision else "") for a in actions),
+        conflicts=tuple(
+            ConflictInfo(name=person_name(c.person), reason=clean_text(c.reason))
+            for c in getattr(entry, "conflicts_shown", [])
+        ),
     )
 
 
@@ -437,6 +449,13 @@ def _entries(
         entries = entries.prefetch_related(
             Prefetch("item__decision", queryset=Decision.objects.annotate(remark=chair_remark())),
             "item__decision__votes__municipality",
+            Prefetch(
+                "conflicts",
+                queryset=Conflict.objects.select_related("person").order_by(
+                    "person__last_name", "person__first_name", "pk"
+                ),
+                to_attr="conflicts_shown",
+            ),
             Prefetch(
                 "item__actions",
                 queryset=Action.objects.exclude(state=ActionState.CANCELLED)

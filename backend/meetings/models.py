@@ -197,3 +197,35 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}"
+
+
+class Conflict(models.Model):
+    """A member's conflict of interest on one agenda entry (art. 27 Decreet Lokaal Bestuur):
+    they take no part in its deliberation and vote, and do not count for its quorum."""
+
+    entry = models.ForeignKey(AgendaEntry, models.CASCADE, related_name="conflicts")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("person"),
+    )
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="conflicts_recorded",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["entry", "person__last_name", "person__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "person"], name="conflict_once_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.entry}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from backend.meetings.models import Meeting
+from backend.meetings.models import AgendaEntry, Conflict, Meeting
 from backend.organisations.models import Membership, Person
 from backend.organisations.selectors import in_region
 
@@ -37,21 +37,24 @@ def member_municipalities(meeting: Meeting) -> frozenset[int]:
     )
 
 
-def present_municipalities(meeting: Meeting) -> frozenset[int]:
-    """Return the municipalities represented by a member recorded as present."""
-    return frozenset(
-        meeting.attendances.filter(status="present", municipality__isnull=False).values_list(
-            "municipality_id", flat=True
-        )
-    )
+def present_municipalities(meeting: Meeting, entry: AgendaEntry | None = None) -> frozenset[int]:
+    """Return the municipalities represented by a member recorded as present (for an
+    entry: by a member present without a conflict of interest on it)."""
+    present = meeting.attendances.filter(status="present", municipality__isnull=False)
+    if entry is not None:
+        present = present.exclude(person__in=Conflict.objects.filter(entry=entry).values("person"))
+    return frozenset(present.values_list("municipality_id", flat=True))
 
 
-def quorum_of(meeting: Meeting) -> Quorum:
-    """Return the quorum of a meeting (default: a majority of the member municipalities)."""
+def quorum_of(meeting: Meeting, entry: AgendaEntry | None = None) -> Quorum:
+    """Return the quorum of a meeting (default: a majority of the member municipalities);
+    for one of its entries, who has a conflict of interest on it is not counted."""
     members = member_municipalities(meeting)
     required = meeting.body.quorum or (len(members) // 2 + 1)
     return Quorum(
-        members=members, present=present_municipalities(meeting) & members, required=required
+        members=members,
+        present=present_municipalities(meeting, entry) & members,
+        required=required,
     )
 
 
@@ -105,3 +108,14 @@ def secretaries_possible(meeting: Meeting) -> QuerySet[Person]:
         .filter(Q(pk__in=secretaries.values("person")) | Q(is_coordinator=True, region=region))
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def conflicts_of(entry: AgendaEntry) -> QuerySet[Conflict]:
+    """Return the conflicts of interest recorded on an entry, by name."""
+    return Conflict.objects.filter(entry=entry).select_related("person", "recorded_by")
+
+
+def barred_municipalities(entry: AgendaEntry) -> frozenset[int]:
+    """Return the municipalities present at the entry's meeting whose every member present
+    has a conflict of interest on the entry: they do not vote on it."""
+    return quorum_of(entry.meeting).present - quorum_of(entry.meeting, entry).present

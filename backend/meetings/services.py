@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, CalendarFeed, Conflict, Meeting
 from backend.meetings.selectors import secretaries_possible
 from backend.organisations.models import Body, Membership, Person
 from workflows import predicates as can
@@ -351,3 +351,120 @@ def meeting_plan_series(
             )
             for naive in series_dates(local, repeat, count)
         ]
+
+
+CONFLICT_REASON_MAX = 1000
+
+
+def may_record_conflicts(actor: Any, meeting: Meeting) -> bool:
+    """Who records conflicts of interest for others: the presiding chair, the secretary,
+    the secretariat of the body (its chairs and secretaries) and the coordinator."""
+    return bool(
+        can.can_run_meeting(actor, meeting)
+        or (actor.pk is not None and actor.pk in (meeting.presiding_id, meeting.secretary_id))
+    )
+
+
+def may_declare_conflict(actor: Any, meeting: Meeting) -> bool:
+    """Who may come to the door of a conflict of interest: the recorders above and any
+    member of the body (for themself)."""
+    if may_record_conflicts(actor, meeting):
+        return True
+    day = timezone.localdate(meeting.starts_at)
+    return bool(
+        actor.pk is not None
+        and Membership.objects.active(day).filter(body=meeting.body_id, person=actor.pk).exists()
+    )
+
+
+CONFLICTS = EditRule(
+    permitted=may_declare_conflict,
+    states=(MeetingState.CONVENED, MeetingState.IN_SESSION),
+    wrong_state=gettext_lazy(
+        "A conflict of interest is recorded while the meeting is convened or in session."
+    ),
+)
+"""Who records a conflict of interest (art. 27 DLB), and when."""
+
+CONFLICTS_REMOVE = EditRule(
+    permitted=may_record_conflicts,
+    states=(MeetingState.IN_SESSION,),
+    wrong_state=gettext_lazy("A conflict of interest is removed only while in session."),
+)
+"""Who removes a conflict of interest recorded by mistake, and when."""
+
+
+def entry_rule(rule: EditRule, entry: AgendaEntry) -> EditRule:
+    """The rule with the entry's visibility: its meeting and its item may be seen."""
+    return dataclasses.replace(
+        rule,
+        visible=lambda actor, meeting: bool(
+            can.can_view_meeting(actor, meeting) and can.can_view_item(actor, entry.item)
+        ),
+    )
+
+
+def conflict_record(*, entry: AgendaEntry, person: Person, reason: str, actor: Any) -> Conflict:
+    """Record that a member has a conflict of interest on an agenda entry: they take no
+    part in its deliberation and vote (art. 27 Decreet Lokaal Bestuur).
+
+    The person themself, the presiding chair, the secretary (or the secretariat of the body,
+    or the coordinator) records it while the meeting is convened or in session; the person
+    is a member of the body, and once in session is present. The reason may stay empty.
+    """
+    meeting = entry.meeting
+    with edit(meeting, entry_rule(CONFLICTS, entry), actor=actor) as change:
+        if person.pk != actor.pk and not may_record_conflicts(actor, meeting):
+            raise NotPermitted(
+                _(
+                    "Only the person themself, the presiding chair or the secretary records a "
+                    "conflict of interest."
+                )
+            )
+        if entry.outcome != AgendaEntry.Outcome.PENDING:
+            raise NotPossible(_("This entry has been dealt with already."))
+        reasons: list[str | FieldReason] = []
+        if not isinstance(reason, str):
+            reasons.append(FieldReason(_("The reason must be a text."), "reason"))
+        elif len(reason) > CONFLICT_REASON_MAX:
+            reasons.append(
+                FieldReason(
+                    _("The reason is at most %(n)d characters.") % {"n": CONFLICT_REASON_MAX},
+                    "reason",
+                )
+            )
+        day = timezone.localdate(meeting.starts_at)
+        member = Membership.objects.active(day).filter(body=meeting.body_id, person=person).exists()
+        if not member:
+            reasons.append(FieldReason(_("This person is not a member of the body."), "person"))
+        elif meeting.state == MeetingState.IN_SESSION and not (
+            Attendance.objects.filter(
+                meeting=meeting, person=person, status=Attendance.Status.PRESENT
+            ).exists()
+        ):
+            reasons.append(FieldReason(_("This person is not present at the meeting."), "person"))
+        if reasons:
+            raise GuardFailed(reasons)
+        if Conflict.objects.filter(entry=entry, person=person).exists():
+            raise NotPossible(
+                _("A conflict of interest of this person on this entry is already recorded.")
+            )
+        conflict = Conflict.objects.create(
+            entry=entry, person=person, reason=reason.strip(), recorded_by=actor
+        )
+        # The history keeps who and which entry; the reason (perhaps personal) stays on
+        # the record itself.
+        change.record(f"conflict:{entry.pk}:{person.pk}", None, "recorded")
+    return conflict
+
+
+def conflict_remove(*, entry: AgendaEntry, person: Person, actor: Any) -> None:
+    """Remove a conflict of interest recorded on an entry by mistake (in session)."""
+    meeting = entry.meeting
+    with edit(meeting, entry_rule(CONFLICTS_REMOVE, entry), actor=actor) as change:
+        if entry.outcome != AgendaEntry.Outcome.PENDING:
+            raise NotPossible(_("This entry has been dealt with already."))
+        deleted, _rows = Conflict.objects.filter(entry=entry, person=person).delete()
+        if not deleted:
+            raise NotVisible()
+        change.record(f"conflict:{entry.pk}:{person.pk}", "recorded", None)

@@ -30,9 +30,10 @@ def in_the_future(meeting: Any, params: dict[str, Any], actor: Any) -> str | Non
     return _("A meeting in the past cannot be convened.")
 
 
-def quorum_missing(meeting: Any) -> str | None:
-    """Say why the quorum is not present at the meeting, or None when it is."""
-    quorum = quorum_of(meeting)
+def quorum_missing(meeting: Any, entry: Any = None) -> str | None:
+    """Say why the quorum is not present at the meeting (for an entry: without who has a
+    conflict of interest on it), or None when it is."""
+    quorum = quorum_of(meeting, entry)
     if quorum.reached:
         return None
     return _("The quorum is not present (%(present)d of %(required)d municipalities).") % {

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from backend.agenda.models import Decision, Vote
 from backend.documents.data import is_confidential
 from backend.documents.models import FILE_STEMS, DocumentSignature, GeneratedDocument
-from backend.meetings.models import AgendaEntry, Attendance, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
 from backend.organisations.models import Body, Membership, Region
 from workflows.states import MeetingState
 
@@ -184,6 +184,9 @@ class Sitting:
     chair: int | None
     opened: dt.datetime | None
     closed: dt.datetime | None
+    conflicted: dict[int, set[int]] = field(default_factory=dict)
+    """Per item on the agenda, who has a conflict of interest on its entry (art. 27 DLB):
+    not among the voters on its decision."""
 
     @classmethod
     def read(cls, meeting: Meeting) -> Sitting:
@@ -221,7 +224,24 @@ class Sitting:
             chair=chair,
             opened=meeting.opened_at,
             closed=meeting.closed_at,
+            conflicted=conflicted_on(entries),
         )
+
+    def voters(self, decision: Decision) -> list[Attendance]:
+        """Who was present for the decision's vote: without a conflict of interest on it."""
+        away = self.conflicted.get(decision.item_id, set())
+        return [a for a in self.present if a.person_id not in away]
+
+
+def conflicted_on(entries: list[AgendaEntry]) -> dict[int, set[int]]:
+    """Per item of the entries, the persons with a conflict of interest on its entry."""
+    by_entry = {entry.pk: entry.item_id for entry in entries}
+    conflicted: dict[int, set[int]] = {}
+    for entry_id, person_id in Conflict.objects.filter(entry__in=list(by_entry)).values_list(
+        "entry_id", "person_id"
+    ):
+        conflicted.setdefault(by_entry[entry_id], set()).add(person_id)
+    return conflicted
 
 
 def agenda_item(graph: Graph, entry: AgendaEntry, previous: str | None) -> str:
@@ -324,16 +344,19 @@ def voting(graph: Graph, sitting: Sitting, decision: Decision) -> str:
             besluit__onderwerp=text(decision.item.title),
             besluit__gevolg=text(RESULT.get(str(decision.outcome), str(decision.outcome))),
             besluit__geheim=True,
-            besluit__heeftAanwezige=[mandataris(graph, body, a.person_id) for a in sitting.present],
+            besluit__heeftAanwezige=[
+                mandataris(graph, body, a.person_id) for a in sitting.voters(decision)
+            ],
             besluit__aantalVoorstanders=tally["for"],
             besluit__aantalTegenstanders=tally["against"],
             besluit__aantalOnthouders=tally["abstain"],
         )
     representative: dict[int, int] = {}
-    for attendance in sitting.present:
+    voters = sitting.voters(decision)
+    for attendance in voters:
         if attendance.municipality_id is not None:
             representative.setdefault(attendance.municipality_id, attendance.person_id)
-    present = [mandataris(graph, body, a.person_id) for a in sitting.present]
+    present = [mandataris(graph, body, a.person_id) for a in voters]
     sides: dict[str, list[dict[str, str]]] = {"for": [], "against": [], "abstain": []}
     if decision.consensus:
         sides["for"] = [mandataris(graph, body, p) for p in representative.values()]

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from backend.web import documents, followup, keys, minutes, notifications, planning, signin, views
+from backend.web import (
+    conflicts,
+    documents,
+    followup,
+    keys,
+    minutes,
+    notifications,
+    planning,
+    signin,
+    views,
+)
 
 app_name = "web"
 
@@ -56,6 +66,16 @@ urlpatterns = [
         name="document-sign",
     ),
     path("vergaderingen/<int:pk>/aanwezigheid/", views.meeting_attendance, name="attendance"),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:entry>/belangenconflicten/",
+        conflicts.entry_conflict_add,
+        name="entry-conflicts",
+    ),
+    path(
+        "vergaderingen/<int:pk>/punten/<int:entry>/belangenconflicten/<int:person>/verwijderen/",
+        conflicts.entry_conflict_remove,
+        name="entry-conflict-remove",
+    ),
     path("overgang/<slug:kind>/<int:pk>/<slug:name>/", views.transition, name="transition"),
     path("meldingen/<int:pk>/gelezen/", notifications.notification_read, name="notification-read"),
     path("meldingen/gelezen/", notifications.notifications_read, name="notifications-read"),

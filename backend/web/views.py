@@ -66,6 +66,7 @@ from backend.transitions.diagrams import MACHINES, mermaid, transitions_of
 from backend.transitions.kinds import KINDS, page_of
 from backend.transitions.labels import transition_label
 from backend.web.charts import charts_of
+from backend.web.conflicts import conflicts_context
 from backend.web.documents import documents_context
 from backend.web.followup import action_rows, may_add_actions
 from backend.web.forms import (
@@ -595,7 +596,9 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
-    return render(request, "web/meeting_detail.html", meeting_context(request, meeting))
+    context = meeting_context(request, meeting)
+    context |= conflicts_context(request.user, meeting, [row[0] for row in context["entries"]])
+    return render(request, "web/meeting_detail.html", context)
 
 
 @login_required

@@ -130,6 +130,21 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("web:meeting", "/vergaderingen/{meeting}/", ("GET",)),
     ("web:meeting-edit", "/vergaderingen/{meeting}/bewerken/", ("GET", "POST")),
     ("web:entry-note", "/vergaderingen/{meeting}/punten/{entry}/bespreking/", ("POST",)),
+    (
+        "web:entry-conflicts",
+        "/vergaderingen/{meeting}/punten/{entry}/belangenconflicten/",
+        ("POST",),
+    ),
+    (
+        "web:entry-conflicts",
+        "/vergaderingen/{a_meeting}/punten/{entry}/belangenconflicten/",
+        ("POST",),
+    ),
+    (
+        "web:entry-conflict-remove",
+        "/vergaderingen/{meeting}/punten/{entry}/belangenconflicten/1/verwijderen/",
+        ("POST",),
+    ),
     ("web:action-new", "/punten/{item}/acties/nieuw/", ("GET", "POST")),
     ("web:action-note", "/acties/{action}/notities/", ("POST",)),
     ("web:notification-read", "/meldingen/{notification}/gelezen/", ("POST",)),
@@ -163,6 +178,26 @@ ADDRESSES: list[tuple[str, str, tuple[str, ...]]] = [
     ("v1:meeting-entries", "/api/v1/meetings/{meeting}/entries/", ("GET",)),
     ("v1:meeting-entry", "/api/v1/meetings/{meeting}/entries/{entry}/", ("GET", "PATCH")),
     ("v1:meeting-entry", "/api/v1/meetings/{a_meeting}/entries/{entry}/", ("GET", "PATCH")),
+    (
+        "v1:meeting-entry-conflicts",
+        "/api/v1/meetings/{meeting}/entries/{entry}/conflicts/",
+        ("GET", "POST"),
+    ),
+    (
+        "v1:meeting-entry-conflicts",
+        "/api/v1/meetings/{a_meeting}/entries/{entry}/conflicts/",
+        ("GET", "POST"),
+    ),
+    (
+        "v1:meeting-entry-conflict",
+        "/api/v1/meetings/{meeting}/entries/{entry}/conflicts/1/",
+        ("DELETE",),
+    ),
+    (
+        "v1:meeting-entry-conflict",
+        "/api/v1/meetings/{a_meeting}/entries/{entry}/conflicts/1/",
+        ("DELETE",),
+    ),
     ("v1:meeting-history", "/api/v1/meetings/{meeting}/history/", ("GET",)),
     ("v1:meeting-ics", "/api/v1/meetings/{meeting}/ics/", ("GET",)),
     ("v1:meeting-transitions", "/api/v1/meetings/{meeting}/transitions/close/", ("POST",)),
