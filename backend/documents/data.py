@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.selectors import chair_remark, tally_parts
@@ -150,6 +151,11 @@ class EntryInfo:
     outcome: str
     decision: DecisionInfo | None
     actions: tuple[ActionInfo, ...]
+    urgency_reason: str = ""
+    """Why an urgent item was added after the invitation went out."""
+    urgency: str = ""
+    """The body's acceptance of the urgency in words (empty when not urgent or not
+    accepted)."""
 
 
 @dataclass(frozen=True)
@@ -420,7 +426,21 @@ def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -
         outcome=str(entry.get_outcome_display()),
         decision=_decision_info(decision) if decision is not None else None,
         actions=tuple(_action_info(a, decision.number if decision else "") for a in actions),
+        urgency_reason=clean_text(entry.urgency_reason) if entry.urgent else "",
+        urgency=urgency_words(entry),
     )
+
+
+def urgency_words(entry: AgendaEntry) -> str:
+    """The acceptance of an urgent entry in words: "De dringendheid werd aanvaard (2
+    stemmen voor)."; empty when the entry is not urgent or its urgency not accepted."""
+    if not entry.urgent or entry.urgency_accepted_at is None:
+        return ""
+    if entry.urgency_votes_for is None:
+        return _("The urgency was accepted.")
+    votes = entry.urgency_votes_for
+    counted = ngettext("%(number)d vote for", "%(number)d votes for", votes) % {"number": votes}
+    return _("The urgency was accepted (%(votes)s).") % {"votes": counted}
 
 
 def _entries(
