@@ -10,7 +10,7 @@ import pytest
 from backend.agenda.models import AgendaItem
 from backend.meetings.models import Meeting
 from backend.meetings.services import attendance_record
-from backend.organisations.models import Body
+from backend.organisations.models import Body, Membership
 from tests.api.test_bad_input import nl, nothing_written, refused
 from tests.conftest import World
 from workflows.engine import fire
@@ -172,7 +172,13 @@ def test_the_presiding_chair_accepts_the_urgency_then_the_item_is_decided(
 
 @pytest.mark.parametrize("persona", ["coordinator", "cluster_member", "third_member"])
 def test_only_the_presiding_chair_accepts_the_urgency(world: World, api: Any, persona: str) -> None:
-    item, meeting = urgent_in_session(world)
+    # Izegem's member is a second chair of the cluster, present, but not presiding.
+    Membership.objects.filter(person=world.third_member, body=world.cluster).update(
+        role=Membership.Role.CHAIR
+    )
+    present = (world.cluster_chair, world.cluster_member, world.third_member)
+    item, meeting = urgent_in_session(world, *present)
+    assert meeting.presiding == world.cluster_chair
     entry = item.current_entry()
     with nothing_written(item, entry):
         answer = post(api, persona, item, "accept_urgency", {"votes_for": 2})
