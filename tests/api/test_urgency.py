@@ -158,6 +158,10 @@ def test_the_presiding_chair_accepts_the_urgency_then_the_item_is_decided(
     entry = item.current_entry()
     assert entry.urgency_accepted_at is not None
     assert entry.urgency_votes_for == 2
+    shown = api("coordinator").get(f"/api/v1/meetings/{meeting.pk}/").json()["entries"]
+    assert [(e["urgent"], e["urgency_votes_for"]) for e in shown if e["item"] == item.pk] == [
+        (True, 2)
+    ]
     item.refresh_from_db()
     assert item.state == "scheduled"
     # Accepted once: a second acceptance is refused, nothing changes.
