@@ -590,6 +590,10 @@ def minutes() -> DocumentObject:
         style="Midwest Meta",
     )
     text_block(document, "Toelichting", "entry.rationale")
+    tag(document, "if entry.urgency_reason")
+    para(document, "Dringendheid", style="Midwest Label")
+    para(document, "{{ entry.urgency_reason }}", " ", "{{ entry.urgency }}")
+    tag(document, "endif")
     text_block(document, "Bespreking", "entry.note")
     conflicts_block(document)
     decision_block(document)

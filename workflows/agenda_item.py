@@ -44,6 +44,11 @@ class AgendaItemTransitions:
     def schedule(self) -> None:
         """Place the item on a meeting of the target cluster."""
 
+    @transition("state", S.SCHEDULED, S.SCHEDULED, permission=as_permission(can.can_preside_item))
+    def accept_urgency(self) -> None:
+        """Record that the body accepted to treat an item added after the invitation; the
+        item stays scheduled and can then be decided."""
+
     @transition("state", S.SCHEDULED, S.PREPARED, permission=as_permission(can.can_decide_item))
     def postpone(self) -> None:
         """Postpone the item to a later meeting."""

@@ -93,10 +93,15 @@ class Text(Param):
 
     max_length: int = 20000
     multiline: bool = True
+    when: Callable[[Any], bool] | None = None
+    """When the page asks it (always when not given)."""
 
     @property
     def widget(self) -> str:
         return "textarea" if self.multiline else "text"
+
+    def asked(self, obj: Any) -> bool:
+        return True if self.when is None else self.when(obj)
 
     def clean(self, value: Any, obj: Any, actor: Any) -> str:
         return p.text(
@@ -517,3 +522,56 @@ class Declared:
         for param in self.params:
             raw.update(param.from_form(post, obj, actor))
         return raw
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flag(Param):
+    """A yes or no, false when left out; the page asks it only when `when(obj)` holds (a
+    page sends a ticked box as "yes")."""
+
+    when: Callable[[Any], bool] = lambda obj: True
+
+    @property
+    def widget(self) -> str:
+        return "checkbox"
+
+    def asked(self, obj: Any) -> bool:
+        return self.when(obj)
+
+    def parse(self, data: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        value = data.get(self.name, False)
+        if not isinstance(value, bool):
+            raise GuardFailed([_("%(name)s must be true or false.") % {"name": self.name}])
+        return {self.name: value}
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "boolean", "default": False}
+
+    def from_form(self, post: Mapping[str, Any], obj: Any, actor: Any) -> dict[str, Any]:
+        return {self.name: post.get(self.name) == "yes"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Count(Param):
+    """A whole number of at least zero, None when left out (the guards say when one is
+    needed); a page sends it as digits."""
+
+    @property
+    def widget(self) -> str:
+        return "number"
+
+    def clean(self, value: Any, obj: Any, actor: Any) -> int | None:
+        if value is None or value == "":
+            if self.required is not None:
+                raise GuardFailed([str(self.required)])
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
+            raise GuardFailed(
+                [_("%(name)s must be a whole number of at least zero.") % {"name": self.name}]
+            )
+        return value
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 0, "maximum": 32767}

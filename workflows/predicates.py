@@ -120,6 +120,14 @@ def is_deciding_chair(user: Person, item: Any) -> bool:
     return roles_of(user).has_role(deciding_body_id(item), CHAIR)
 
 
+@rules.predicate
+def is_presiding_chair(user: Person, item: Any) -> bool:
+    """The chair presiding the meeting the item waits on (chosen when it opened)."""
+    if not item.pk or not getattr(user, "pk", None):
+        return False
+    return bool(item.entries.filter(outcome="pending", meeting__presiding=user.pk).exists())
+
+
 IN_THE_GROUP = ItemState.in_the_group()
 """States in which an item has not yet reached its target cluster."""
 
@@ -183,6 +191,7 @@ can_draft_item = is_administrator | (in_same_region & (is_group_member | is_coor
 can_prepare_item = is_administrator | (in_same_region & (is_group_chair | is_coordinator))
 can_schedule_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))
 can_decide_item = is_administrator | (in_same_region & is_deciding_chair)
+can_preside_item = is_administrator | (in_same_region & is_presiding_chair)
 can_follow_up_item = is_administrator | is_coordinator
 can_withdraw_item = is_administrator | (in_same_region & (is_item_author | is_coordinator))
 can_forward_item = is_administrator | (in_same_region & (is_cluster_chair | is_coordinator))

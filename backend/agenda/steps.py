@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,7 @@ from backend.meetings.steps import quorum_missing
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
 from workflows.agenda_item import S
-from workflows.declared import Declared, Instance, Text, Votes
+from workflows.declared import Count, Declared, Flag, Instance, Text, Votes
 from workflows.engine import fire_as_consequence, record_step
 from workflows.machine import Firing, Machine, Step, register
 from workflows.params import LONG_TEXT
@@ -54,18 +54,35 @@ def meeting_of_target_cluster(item: Any, params: dict[str, Any], actor: Any) -> 
     return None
 
 
+AFTER_THE_INVITATION = (MeetingState.CONVENED, MeetingState.IN_SESSION)
+"""The states of a meeting whose invitation went out: an item added now is urgent."""
+
+
 def meeting_accepts_items(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    """A planned meeting takes items until its deadline (after it, from a chair only), never
+    as urgent; a convened or opened one only from a chair, as urgent with a reason."""
     meeting = params["meeting"]
-    if params["urgent"]:
-        if meeting.state not in MeetingState.takes_items():
-            return _("Items can only be added to a planned or convened meeting.")
-        if not can.is_cluster_chair(actor, item) and not can.is_administrator(actor):
-            if meeting.state == MeetingState.CONVENED:
-                return _("Only a chair of the cluster can add an item to a convened meeting.")
+    chair = can.is_cluster_chair(actor, item) or can.is_administrator(actor)
+    if meeting.state == MeetingState.PLANNED:
+        if params["urgent"]:
+            return _(
+                "The invitation to this meeting has not gone out yet: schedule the item "
+                "without urgent."
+            )
+        if timezone.now() > meeting.submission_deadline and not chair:
             return _("The submission deadline of this meeting has passed.")
         return None
-    if meeting.state != MeetingState.PLANNED:
-        return _("Items can only be added to a planned meeting.")
+    if meeting.state not in AFTER_THE_INVITATION:
+        return _("Items can only be added to a planned, convened or opened meeting.")
+    if not chair:
+        return _("Only a chair of the cluster can add an item to a convened meeting.")
+    if not params["urgent"]:
+        return _(
+            "The invitation to this meeting has gone out: an item added now is urgent; "
+            "mark it urgent and give the reason."
+        )
+    if not params["reason"].strip():
+        return _("Give the reason for the urgency.")
     return None
 
 
@@ -80,6 +97,64 @@ def meeting_in_session(item: Any, params: dict[str, Any], actor: Any) -> str | N
     if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
         return _("The meeting of this item is not in session.")
     return None
+
+
+def urgency_accepted(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    entry = item.current_entry()
+    if entry is not None and entry.awaits_urgency:
+        return _(
+            "The item was added to the meeting as urgent: the body must first accept the "
+            "urgency (accept_urgency)."
+        )
+    return None
+
+
+def awaits_urgency(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    entry = item.current_entry()
+    if entry is None or not entry.urgent:
+        return _("The item is not on the agenda as urgent.")
+    if entry.urgency_accepted_at is not None:
+        return _("The urgency of this item has already been accepted.")
+    return None
+
+
+def urgency_majority_reached(item: Any, params: dict[str, Any], actor: Any) -> str | None:
+    """The votes for the urgency against the body's majority, among the municipalities
+    present (none: accepted without a count)."""
+    entry = item.current_entry()
+    if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
+        return None  # meeting_in_session says why
+    majority = entry.meeting.body.urgency_majority
+    votes = params["votes_for"]
+    if majority == Body.UrgencyMajority.NONE:
+        return None
+    if votes is None:
+        return _("Give the number of votes for the urgency.")
+    present = len(quorum_of(entry.meeting).present)
+    counts = {"votes": votes, "present": present}
+    if votes > present:
+        return _("%(votes)d votes for, but only %(present)d present.") % counts
+    if majority == Body.UrgencyMajority.TWO_THIRDS:
+        needed = (2 * present + 2) // 3
+        if votes < needed:
+            return _(
+                "%(votes)d of the %(present)d present voted for the urgency; two thirds is "
+                "%(needed)d."
+            ) % {**counts, "needed": needed}
+        return None
+    needed = present // 2 + 1
+    if votes < needed:
+        return _(
+            "%(votes)d of the %(present)d present voted for the urgency; more than half is "
+            "%(needed)d."
+        ) % {**counts, "needed": needed}
+    return None
+
+
+def waits_as_urgent(item: Any) -> bool:
+    """Whether the item waits on an agenda as urgent, its urgency not yet accepted."""
+    entry = item.current_entry() if item.pk and item.state == S.SCHEDULED else None
+    return entry is not None and entry.awaits_urgency
 
 
 def quorum_present(item: Any, params: dict[str, Any], actor: Any) -> str | None:
@@ -236,9 +311,9 @@ def meetings_taking_items(item: Any, actor: Any) -> QuerySet[Meeting]:
     """The meetings of the item's target cluster that still take items."""
     return (
         Meeting.objects.filter(
+            Q(state__in=MeetingState.takes_items(), starts_at__gte=timezone.now())
+            | Q(state=MeetingState.IN_SESSION),
             body=item.target_cluster_id,
-            state__in=MeetingState.takes_items(),
-            starts_at__gte=timezone.now(),
         )
         .select_related("body")
         .order_by("starts_at")[:20]
@@ -250,13 +325,12 @@ def meeting_shown(meeting: Meeting) -> str:
     return f"{meeting.body.name} · {when}"
 
 
-def is_urgent(item: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """An item put on a meeting already convened, or after its deadline, is urgent."""
-    meeting = values["meeting"]
-    return {
-        "urgent": meeting.state != MeetingState.PLANNED
-        or timezone.now() > meeting.submission_deadline
-    }
+def may_be_urgent(item: Any) -> bool:
+    """Whether the page asks about urgency: the target cluster has a meeting whose
+    invitation went out."""
+    return Meeting.objects.filter(
+        body=item.target_cluster_id, state__in=AFTER_THE_INVITATION
+    ).exists()
 
 
 def next_bodies(item: Any, actor: Any) -> list[Body]:
@@ -277,8 +351,32 @@ SCHEDULE = Declared(
             unknown=gettext_lazy("That meeting does not exist."),
             empty=gettext_lazy("The target cluster has no meeting that takes items yet."),
         ),
+        Flag(
+            name="urgent",
+            label=gettext_lazy(
+                "Urgent: added after the invitation went out (only for a convened or opened "
+                "meeting)"
+            ),
+            when=may_be_urgent,
+        ),
+        Text(
+            name="reason",
+            label=gettext_lazy("Reason for the urgency"),
+            max_length=2000,
+            when=may_be_urgent,
+        ),
     ),
-    derive=is_urgent,
+)
+ACCEPT_URGENCY = Declared(
+    params=(
+        Count(
+            name="votes_for",
+            label=gettext_lazy(
+                "Municipalities present that voted for the urgency (not asked when the body "
+                "accepts without a vote)"
+            ),
+        ),
+    )
 )
 DECIDE = Declared(
     params=(
@@ -324,7 +422,16 @@ def place_on_agenda(firing: Firing) -> None:
         position=last + 1,
         session=AgendaEntry.Session.CLOSED if item.confidential else AgendaEntry.Session.PUBLIC,
         urgent=firing.params["urgent"],
+        # Kept only with an urgent entry; otherwise ignored.
+        urgency_reason=firing.params["reason"].strip() if firing.params["urgent"] else "",
     )
+
+
+def record_urgency_accepted(firing: Firing) -> None:
+    entry = firing.obj.current_entry()
+    entry.urgency_accepted_at = timezone.now()
+    entry.urgency_votes_for = firing.params["votes_for"]
+    entry.save(update_fields=["urgency_accepted_at", "urgency_votes_for"])
 
 
 def close_entry(outcome: str) -> Any:
@@ -434,23 +541,41 @@ MACHINE = register(
                 guards=(meeting_of_target_cluster, meeting_accepts_items, not_yet_on_that_meeting),
                 effect=place_on_agenda,
             ),
+            "accept_urgency": Step(
+                params=ACCEPT_URGENCY,
+                guards=(awaits_urgency, meeting_in_session, urgency_majority_reached),
+                effect=record_urgency_accepted,
+                applies=waits_as_urgent,
+            ),
             "postpone": Step(guards=(meeting_in_session,), effect=close_entry("postponed")),
             "unschedule": Step(internal=True, effect=close_entry(AgendaEntry.Outcome.CANCELLED)),
             "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
             "approve": Step(
                 params=DECIDE,
-                guards=(not_at_a_forum, is_for_decision, meeting_in_session, quorum_present),
+                guards=(
+                    not_at_a_forum,
+                    is_for_decision,
+                    meeting_in_session,
+                    quorum_present,
+                    urgency_accepted,
+                ),
                 effect=record_decision,
                 applies=decided_here,
             ),
             "reject": Step(
                 params=DECIDE,
-                guards=(not_at_a_forum, is_for_decision, meeting_in_session, quorum_present),
+                guards=(
+                    not_at_a_forum,
+                    is_for_decision,
+                    meeting_in_session,
+                    quorum_present,
+                    urgency_accepted,
+                ),
                 effect=record_decision,
                 applies=decided_here,
             ),
             "take_note": Step(
-                guards=(noted_at_this_meeting, meeting_in_session),
+                guards=(noted_at_this_meeting, meeting_in_session, urgency_accepted),
                 effect=close_entry("noted"),
                 applies=noted_here,
             ),

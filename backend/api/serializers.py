@@ -171,7 +171,18 @@ class AgendaItemSerializer(StatefulSerializer):
 class AgendaEntrySerializer(serializers.ModelSerializer[AgendaEntry]):
     class Meta:
         model = AgendaEntry
-        fields = ["id", "position", "item", "session", "urgent", "outcome"]
+        fields = [
+            "id",
+            "position",
+            "item",
+            "session",
+            "urgent",
+            "outcome",
+            # When the body accepted an urgent entry's urgency, and with how many votes
+            # (the reason stays with the item's pages, like its title).
+            "urgency_accepted_at",
+            "urgency_votes_for",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):

@@ -152,6 +152,19 @@ class Decide:
 
 
 @dataclass(frozen=True)
+class Urgent:
+    """An item put on a convened meeting after its invitation went out, by `by` (a chair),
+    with `reason`; once the meeting is open, `accepted_by` (the presiding chair) records
+    that the body accepted the urgency with `votes_for` of those present."""
+
+    item: ItemPlan
+    reason: str
+    by: str
+    accepted_by: str
+    votes_for: int | None = None
+
+
+@dataclass(frozen=True)
 class MeetingPlan:
     """A meeting of body `body` and how far it went: planned with `items` on its agenda
     (and its `secretary`), then cancelled, or convened (attendance taken), opened (with
@@ -175,6 +188,9 @@ class MeetingPlan:
     decisions: tuple[Decide, ...] = ()
     closed_by: str | None = None
     minutes_approved_by: str | None = None
+    urgent: tuple[Urgent, ...] = ()
+    """Items added after the invitation, their urgency accepted once the meeting opened
+    (decided among `decisions`)."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +502,17 @@ BOARD_NOMINATION = ItemPlan(
     "bestuur van de DVV Midwest.",
     municipalities=(),
 )
+# Came up after the invitation went out: added as urgent, accepted, approved.
+FIBRE_SUBSIDY = ItemPlan(
+    "ICT",
+    "Ledegem",
+    "Gezamenlijke aanvraag glasvezelsubsidie voor de bedrijventerreinen",
+    "De Vlaamse oproep voor glasvezel op bedrijventerreinen sluit eind deze week. Een "
+    "gezamenlijke aanvraag van de besturen maakt meer kans dan losse aanvragen.",
+    "De cluster keurt de gezamenlijke aanvraag goed en belast de coördinator met het "
+    "indienen ervan.",
+    municipalities=("Ledegem", "Meulebeke", "Pittem"),
+)
 ICT_TONIGHT = MeetingPlan(
     "CL-ICT",
     When(hours=3),
@@ -517,10 +544,20 @@ ICT_TONIGHT = MeetingPlan(
         Decide(GIS_PLATFORM, "approve", mayor_username("Ledegem"), consensus=True),
         Decide(EDEPOT, "approve", mayor_username("Pittem"), abstain=("Lichtervelde",)),
         Decide(BOARD_NOMINATION, "approve", mayor_username("Pittem"), secret=(1, 2)),
+        Decide(FIBRE_SUBSIDY, "approve", mayor_username("Pittem"), consensus=True),
     ),
     closed_by=mayor_username("Pittem"),
     # Its minutes are approved, so the region's open data has a full set of notulen.
     minutes_approved_by=mayor_username("Ledegem"),
+    urgent=(
+        Urgent(
+            FIBRE_SUBSIDY,
+            "De subsidieoproep sluit vrijdag, vóór de volgende vergadering van de cluster.",
+            by=mayor_username("Ledegem"),
+            accepted_by=mayor_username("Pittem"),
+            votes_for=9,
+        ),
+    ),
 )
 
 # --- Next week's meeting of CL-WELZIJN, convened with three items ---------------------
@@ -734,12 +771,34 @@ class _Teller:
                     status=status,
                     actor=self.demo.coordinator,
                 )
+        for urgent in plan.urgent:
+            # Drafted here, as it came up after the invitation went out.
+            if urgent.item not in self.items:
+                self.items[urgent.item] = self.draft(urgent.item)
+            late = self.items[urgent.item]
+            fire(
+                late,
+                "schedule",
+                actor=self.person(urgent.by),
+                meeting=meeting.pk,
+                urgent=True,
+                reason=urgent.reason,
+            )
+            items.append(late)
         if plan.opened_by:
             opening = {"presiding": self.person(plan.presiding).pk} if plan.presiding else {}
             fire(meeting, "open", actor=self.person(plan.opened_by), params=opening)
             # Opening the meeting moved its items along with it.
             for item in items:
                 item.refresh_from_db()
+        for urgent in plan.urgent:
+            accepted = {} if urgent.votes_for is None else {"votes_for": urgent.votes_for}
+            fire(
+                self.items[urgent.item],
+                "accept_urgency",
+                actor=self.person(urgent.accepted_by),
+                params=accepted,
+            )
         for decision in plan.decisions:
             self.decide(meeting, decision)
         if plan.closed_by:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.selectors import chair_remark, tally_parts
@@ -158,6 +159,11 @@ class EntryInfo:
     actions: tuple[ActionInfo, ...]
     conflicts: tuple[ConflictInfo, ...] = ()
     """Who took no part in the deliberation and vote (art. 27 DLB), and why."""
+    urgency_reason: str = ""
+    """Why an urgent item was added after the invitation went out."""
+    urgency: str = ""
+    """The body's acceptance of the urgency in words (empty when not urgent or not
+    accepted)."""
 
 
 @dataclass(frozen=True)
@@ -432,7 +438,21 @@ def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -
             ConflictInfo(name=person_name(c.person), reason=clean_text(c.reason))
             for c in getattr(entry, "conflicts_shown", [])
         ),
+        urgency_reason=clean_text(entry.urgency_reason) if entry.urgent else "",
+        urgency=urgency_words(entry),
     )
+
+
+def urgency_words(entry: AgendaEntry) -> str:
+    """The acceptance of an urgent entry in words: "De dringendheid werd aanvaard (2
+    stemmen voor)."; empty when the entry is not urgent or its urgency not accepted."""
+    if not entry.urgent or entry.urgency_accepted_at is None:
+        return ""
+    if entry.urgency_votes_for is None:
+        return _("The urgency was accepted.")
+    votes = entry.urgency_votes_for
+    counted = ngettext("%(number)d vote for", "%(number)d votes for", votes) % {"number": votes}
+    return _("The urgency was accepted (%(votes)s).") % {"votes": counted}
 
 
 def _entries(

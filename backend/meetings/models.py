@@ -120,6 +120,21 @@ class AgendaEntry(models.Model):
         _("session"), max_length=10, choices=Session.choices, default=Session.PUBLIC
     )
     urgent = models.BooleanField(_("urgent"), default=False)
+    urgency_reason = models.TextField(
+        _("reason for the urgency"),
+        blank=True,
+        help_text=_("Given when the item was added after the invitation went out."),
+    )
+    urgency_accepted_at = models.DateTimeField(
+        _("urgency accepted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by `accept_urgency`; an urgent entry is decided only after it."),
+    )
+    urgency_votes_for = models.PositiveSmallIntegerField(
+        _("votes for the urgency"), null=True, blank=True, editable=False
+    )
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
     )
@@ -147,6 +162,11 @@ class AgendaEntry(models.Model):
         item confidential (the public versions and everything that leaves the product
         leave it out)."""
         return self.session == AgendaEntry.Session.CLOSED or self.item.confidential
+
+    @property
+    def awaits_urgency(self) -> bool:
+        """Whether the entry is urgent and the body has not yet accepted its urgency."""
+        return self.urgent and self.urgency_accepted_at is None
 
 
 class Attendance(models.Model):

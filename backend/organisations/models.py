@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -193,6 +194,25 @@ class Body(models.Model):
             it, or a forum that takes note of it."""
             return (cls.CLUSTER, cls.FORUM)
 
+    class UrgencyMajority(models.TextChoices):
+        """How many of those present must accept an urgent item before it is treated."""
+
+        NONE = "none", _("no vote (the chair accepts)")
+        SIMPLE = "simple", _("more than half of those present")
+        TWO_THIRDS = "two_thirds", _("two thirds of those present")
+
+        @classmethod
+        def for_kind(cls, kind: str) -> str:
+            """The default of a kind of body: two thirds in the association's own bodies
+            (general assembly, board, daily board), as in a council (art. 20 DLB); a simple
+            majority in a cluster or intervision group; no vote at a forum, which decides
+            nothing."""
+            if kind in ("general_assembly", "board", "daily_board"):
+                return cls.TWO_THIRDS
+            if kind == "forum":
+                return cls.NONE
+            return cls.SIMPLE
+
     region = models.ForeignKey(Region, models.PROTECT, related_name="bodies")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
@@ -273,6 +293,13 @@ class Body(models.Model):
         blank=True,
         help_text=_("A legal term (10 days, art. 287 Decreet Lokaal Bestuur); empty: none."),
     )
+    urgency_majority = models.CharField(
+        _("majority to accept an urgent item"),
+        max_length=20,
+        choices=UrgencyMajority.choices,
+        blank=True,
+        help_text=_("Empty: by kind (two thirds in the association's own bodies)."),
+    )
 
     class Meta:
         verbose_name = _("body")
@@ -288,6 +315,11 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.urgency_majority:
+            self.urgency_majority = self.UrgencyMajority.for_kind(self.kind)
+        super().save(*args, **kwargs)
 
     def standing(self) -> list[str]:
         """The standing entries, one per line, without empty lines."""

@@ -25,6 +25,7 @@ TRANSITIONS: dict[str, Promise] = {
     "start_execution": _("Start execution"),
     "withdraw": _("Withdraw"),
     "forward": _("Forward to the next body"),
+    "accept_urgency": _("Accept the urgency"),
     # Meeting
     "convene": _("Convene"),
     "open": _("Open the session"),

@@ -788,7 +788,12 @@ SCHEDULE_PARAMETERS = [
     ({"meeting": None}, "Choose the meeting to schedule the item on."),
     ({}, "Choose the meeting to schedule the item on."),
     ({"meeting": "{welzijn}"}, "The meeting is not a meeting of the item's target cluster."),
-    ({"meeting": "{meeting}", "urgent": True}, "Unknown parameter: %(name)s."),
+    (
+        {"meeting": "{meeting}", "urgent": True, "reason": "Dringend"},
+        "The invitation to this meeting has not gone out yet: schedule the item without urgent.",
+    ),
+    ({"meeting": "{meeting}", "urgent": "yes"}, "%(name)s must be true or false."),
+    ({"meeting": "{meeting}", "urgency": True}, "Unknown parameter: %(name)s."),
     ({"meeting": "{meeting}", "comment": 5}, "A text was expected."),
     ({"meeting": "{meeting}", "comment": ["Dringend"]}, "A text was expected."),
 ]
@@ -817,7 +822,8 @@ def test_scheduling_with_a_wrong_meeting_is_refused_with_a_reason(
             with_ids(params, ids),
             format="json",
         )
-    expected = nl(reason) % {"name": "urgent"} if "%(name)s" in reason else nl(reason)
+    name = next((key for key in ("urgency", "urgent") if key in params), "")
+    expected = nl(reason) % {"name": name} if "%(name)s" in reason else nl(reason)
     assert expected in refused(answer, 400)["reasons"]
 
 

@@ -74,6 +74,24 @@ def item_in(world: World, state: str) -> Any:
     return item
 
 
+def urgent_in_session(world: World) -> Any:
+    """An item added as urgent to a convened meeting, opened by the cluster chair, who
+    presides."""
+    meeting = meeting_in(world, "convened")
+    item = item_in(world, "prepared")
+    fire(
+        item,
+        "schedule",
+        actor=world.cluster_chair,
+        meeting=meeting.pk,
+        urgent=True,
+        reason="Subsidie vervalt vrijdag.",
+    )
+    fire(meeting, "open", actor=world.cluster_chair)
+    item.refresh_from_db()
+    return item
+
+
 def start_execution(world: World, item: Any) -> None:
     action = Action.objects.create(
         item=item, title="Uitvoering", service=world.service, due_date=timezone.localdate()
@@ -182,6 +200,13 @@ CASES = [
     ),
     Case("agenda-items", state(item_in, "scheduled"), "postpone", {"cluster_chair"}),
     Case("agenda-items", state(item_in, "scheduled"), "return_for_rework", {"cluster_chair"}),
+    Case(
+        "agenda-items",
+        urgent_in_session,
+        "accept_urgency",
+        {"cluster_chair"},
+        params=lambda w, o: {"votes_for": 2},
+    ),
     Case(
         "agenda-items",
         state(item_in, "scheduled"),

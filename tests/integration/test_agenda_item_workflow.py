@@ -224,10 +224,12 @@ def test_schedule_places_the_item_at_the_end_of_the_agenda(world: World) -> None
     assert TransitionLog.objects.for_object(first).last().params == {
         "meeting": meeting.pk,
         "urgent": False,
+        "reason": "",
     }
 
 
-def test_after_the_deadline_only_a_cluster_chair_adds_an_urgent_item(world: World) -> None:
+def test_after_the_deadline_only_a_cluster_chair_adds_an_item_not_urgent(world: World) -> None:
+    # The invitation has not gone out yet: a late item is not urgent (see urgency tests).
     meeting = world.meeting()
     meeting.submission_deadline = timezone.now() - dt.timedelta(hours=1)
     meeting.save()
@@ -236,7 +238,7 @@ def test_after_the_deadline_only_a_cluster_chair_adds_an_urgent_item(world: Worl
         fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
     assert refused.value.reasons == [_("The submission deadline of this meeting has passed.")]
     fire(item, "schedule", actor=world.cluster_chair, meeting=meeting.pk)
-    assert meeting.entries.get().urgent
+    assert not meeting.entries.get().urgent
 
 
 def test_a_convened_meeting_takes_urgent_items_from_a_chair_only(world: World) -> None:
@@ -244,13 +246,16 @@ def test_a_convened_meeting_takes_urgent_items_from_a_chair_only(world: World) -
     fire(item_in(world, "prepared"), "schedule", actor=world.coordinator, meeting=meeting.pk)
     fire(meeting, "convene", actor=world.coordinator)
     late = item_in(world, "prepared")
+    urgency = {"urgent": True, "reason": "Subsidieaanvraag sluit vrijdag."}
     with pytest.raises(GuardFailed) as refused:
-        fire(late, "schedule", actor=world.coordinator, meeting=meeting.pk)
+        fire(late, "schedule", actor=world.coordinator, meeting=meeting.pk, **urgency)
     assert refused.value.reasons == [
         _("Only a chair of the cluster can add an item to a convened meeting.")
     ]
-    fire(late, "schedule", actor=world.cluster_chair, meeting=meeting.pk)
-    assert meeting.entries.get(item=late).urgent
+    fire(late, "schedule", actor=world.cluster_chair, meeting=meeting.pk, **urgency)
+    entry = meeting.entries.get(item=late)
+    assert entry.urgent
+    assert entry.urgency_reason == "Subsidieaanvraag sluit vrijdag."
 
 
 def test_deciding_needs_the_meeting_in_session(world: World) -> None:

@@ -36,7 +36,7 @@ def test_the_history_row_holds_actor_states_comment_time_and_parameters(world: W
         world.coordinator,
         "Dringend",
     )
-    assert log.params == {"meeting": meeting.pk, "urgent": False}
+    assert log.params == {"meeting": meeting.pk, "urgent": False, "reason": ""}
     assert log.at is not None
 
 

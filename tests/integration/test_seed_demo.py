@@ -307,3 +307,18 @@ def test_a_meeting_of_the_story_is_held_with_a_secret_vote_a_chair_and_a_secreta
     # Every meeting held has its moments and its presiding chair.
     for held in Meeting.objects.filter(body__region=midwest, opened_at__isnull=False):
         assert held.presiding is not None
+
+
+def test_a_meeting_of_the_story_treats_an_urgent_item_once_its_urgency_was_accepted(
+    midwest: Region,
+) -> None:
+    entry = AgendaEntry.objects.get(meeting__body__region=midwest, urgent=True)
+    meeting = entry.meeting
+    assert meeting.state == "minutes_approved"
+    assert entry.urgency_reason
+    assert entry.urgency_votes_for == 9
+    assert meeting.opened_at < entry.urgency_accepted_at < entry.item.decision.decided_at
+    assert entry.outcome == "approved"
+    assert "accept_urgency" in TransitionLog.objects.for_object(entry.item).values_list(
+        "transition", flat=True
+    )

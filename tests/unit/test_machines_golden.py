@@ -22,6 +22,7 @@ def test_agenda_item_machine_is_exactly_the_contract() -> None:
         ("send_back", "in_preparation", "draft"),
         ("endorse", "in_preparation", "prepared"),
         ("schedule", "prepared", "scheduled"),
+        ("accept_urgency", "scheduled", "scheduled"),
         ("postpone", "scheduled", "prepared"),
         ("unschedule", "scheduled", "prepared"),
         ("return_for_rework", "scheduled", "in_preparation"),
