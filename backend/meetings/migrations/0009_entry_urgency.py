@@ -13,7 +13,7 @@ def planned_is_not_urgent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0007_fill_held_times'),
+        ('meetings', '0008_conflict_of_interest'),
     ]
 
     operations = [
