@@ -32,7 +32,12 @@ from backend.followup.models import Ratification
 from backend.followup.services import action_create
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import quorum_of
-from backend.meetings.services import attendance_record, meeting_plan, meeting_update
+from backend.meetings.services import (
+    attendance_record,
+    conflict_record,
+    meeting_plan,
+    meeting_update,
+)
 from backend.organisations.models import Body, Person, Region
 from workflows.engine import fire
 
@@ -165,6 +170,15 @@ class Urgent:
 
 
 @dataclass(frozen=True)
+class Conflicted:
+    """A member who takes no part in the deliberation and vote on `item` (art. 27 DLB)."""
+
+    item: ItemPlan
+    person: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class MeetingPlan:
     """A meeting of body `body` and how far it went: planned with `items` on its agenda
     (and its `secretary`), then cancelled, or convened (attendance taken), opened (with
@@ -191,6 +205,8 @@ class MeetingPlan:
     urgent: tuple[Urgent, ...] = ()
     """Items added after the invitation, their urgency accepted once the meeting opened
     (decided among `decisions`)."""
+    conflicts: tuple[Conflicted, ...] = ()
+    """Members who declared a conflict of interest on an item once the meeting opened."""
 
 
 @dataclass(frozen=True)
@@ -549,6 +565,13 @@ ICT_TONIGHT = MeetingPlan(
     closed_by=mayor_username("Pittem"),
     # Its minutes are approved, so the region's open data has a full set of notulen.
     minutes_approved_by=mayor_username("Ledegem"),
+    conflicts=(
+        Conflicted(
+            GIS_PLATFORM,
+            mayor_username("Tielt"),
+            "Zijn broer is zaakvoerder van een van de bedrijven die het platform aanbieden.",
+        ),
+    ),
     urgent=(
         Urgent(
             FIBRE_SUBSIDY,
@@ -798,6 +821,14 @@ class _Teller:
                 "accept_urgency",
                 actor=self.person(urgent.accepted_by),
                 params=accepted,
+            )
+        for conflicted in plan.conflicts:
+            declarer = self.person(conflicted.person)
+            conflict_record(
+                entry=meeting.entries.get(item=self.items[conflicted.item]),
+                person=declarer,
+                reason=conflicted.reason,
+                actor=declarer,
             )
         for decision in plan.decisions:
             self.decide(meeting, decision)

@@ -322,3 +322,19 @@ def test_a_meeting_of_the_story_treats_an_urgent_item_once_its_urgency_was_accep
     assert "accept_urgency" in TransitionLog.objects.for_object(entry.item).values_list(
         "transition", flat=True
     )
+
+
+def test_a_meeting_of_the_story_has_a_member_with_a_conflict_of_interest(
+    midwest: Region,
+) -> None:
+    from backend.meetings.models import Conflict
+
+    conflict = Conflict.objects.get(entry__meeting__body__region=midwest)
+    assert conflict.person.username == "mayor-tielt"
+    assert conflict.recorded_by == conflict.person and conflict.reason
+    entry = conflict.entry
+    assert entry.item.state in ("approved", "in_execution", "completed")
+    # Tielt had nobody else present: the entry's quorum leaves the municipality out.
+    tielt = conflict.person.municipality_id
+    assert tielt not in quorum_of(entry.meeting, entry).present
+    assert tielt in quorum_of(entry.meeting).present
