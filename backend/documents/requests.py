@@ -29,6 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -97,8 +100,26 @@ def document_request(firing: Firing, kind: str, *, approving: bool = False) -> D
     return request
 
 
+_AT_ONCE: ContextVar[bool] = ContextVar("documents_made_at_once", default=False)
+
+
+@contextmanager
+def made_at_once() -> Iterator[None]:
+    """Make requested documents at once, in the requesting transaction: for a command that
+    tells a whole story in one transaction (the demo region), which nobody waits on and
+    whose later steps need the documents of the earlier ones."""
+    token = _AT_ONCE.set(True)
+    try:
+        yield
+    finally:
+        _AT_ONCE.reset(token)
+
+
 def queue(request_id: int) -> None:
     """Wake the worker for the request once the transaction commits."""
+    if _AT_ONCE.get():
+        document_request_make(request_id)
+        return
 
     def enqueue() -> None:
         async_task(TASK, request_id, task_name=f"document-{request_id}")

@@ -150,3 +150,13 @@ def test_the_document_is_rendered_after_the_step_commits_by_the_queued_task(
     request = DocumentRequest.objects.get(meeting=meeting)
     assert request.done_at is not None
     assert list(meeting.documents.values_list("version", flat=True)) == [1]
+
+
+@pytest.mark.documents_queued
+def test_a_story_told_in_one_transaction_gets_its_documents_as_it_goes(world: World) -> None:
+    with document_requests.made_at_once():
+        meeting = convened(world)
+        assert meeting.documents.filter(kind="agenda", version=1).exists()
+    assert DocumentRequest.objects.get(meeting=meeting).done_at is not None
+    later_meeting = convened(world)  # outside it, the queue again
+    assert not later_meeting.documents.exists()
