@@ -32,6 +32,7 @@ test: $(INSTALLED)
 ## var/bench/*.json and docs/benchmarks.md (not part of make test)
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench.bench_documents --out var/bench/documents.json
+	$(BIN)/python -m tests.bench.bench_lock --out var/bench/lock.json
 	$(BIN)/python -m tests.bench.bench_pdf --out var/bench/pdf.json
 	$(BIN)/python -m tests.bench.bench_reminders --out var/bench/reminders.json
 	$(BIN)/python -m tests.bench.bench_http --out var/bench/http-sqlite.json

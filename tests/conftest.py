@@ -185,6 +185,35 @@ def build_world(
     return w
 
 
+@pytest.fixture(autouse=True)
+def documents_made_after_the_step(request: pytest.FixtureRequest, monkeypatch: Any) -> None:
+    """Make a step's requested documents right after it, without a worker.
+
+    The product queues a django-q2 task after commit (`backend.documents.requests.queue`;
+    tests/documents/test_requests.py tests that path). Here the request is made by the
+    test's own process: after the commit in tests that commit (`transactional_db`), and
+    at once in tests whose transaction never commits. Tests marked `documents_queued`
+    keep the queue.
+    """
+    if request.node.get_closest_marker("documents_queued"):
+        return
+    from django.db import transaction
+
+    from backend.documents import requests as document_requests
+
+    committing = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+
+    def made(request_id: int) -> None:
+        if committing:
+            transaction.on_commit(lambda: document_requests.document_request_make(request_id))
+        else:
+            document_requests.document_request_make(request_id)
+
+    monkeypatch.setattr(document_requests, "queue", made)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

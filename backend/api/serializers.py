@@ -219,6 +219,19 @@ class EntryNoteSerializer(serializers.ModelSerializer[AgendaEntry]):
         read_only_fields = ["id", "position", "item", "session", "urgent", "outcome"]
 
 
+class PendingDocumentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A document a step of the meeting requested that the worker has not made yet."""
+
+    kind = serializers.CharField(help_text="agenda / minutes / decision_list / followup_report")
+    requested_at = serializers.DateTimeField()
+    status = serializers.SerializerMethodField(
+        help_text="`pending` (being made) or `failed` (tried again until it succeeds)."
+    )
+
+    def get_status(self, request: Any) -> str:
+        return "failed" if request.failed else "pending"
+
+
 class MeetingSerializer(StatefulSerializer):
     location = TextField(max_length=200, allow_blank=True, required=False)
     entries = AgendaEntrySerializer(many=True, read_only=True)
@@ -232,6 +245,10 @@ class MeetingSerializer(StatefulSerializer):
         child=serializers.CharField(),
         read_only=True,
         help_text="The points the meeting starts with, taken from its body when planned.",
+    )
+    pending_documents = serializers.SerializerMethodField(
+        help_text="Documents a step requested that are still being made; "
+        "they appear in `documents` once made."
     )
 
     class Meta:
@@ -251,8 +268,16 @@ class MeetingSerializer(StatefulSerializer):
             "closed_at",
             "presiding",
             "secretary",
+            "pending_documents",
         ]
         read_only_fields = ["opened_at", "closed_at", "presiding"]
+
+    @extend_schema_field(PendingDocumentSerializer(many=True))
+    def get_pending_documents(self, meeting: Meeting) -> list[dict[str, Any]]:
+        # Prefetched (open ones only) by the meeting lists; filtered here for a copy that
+        # was not, such as the answer to a transition.
+        waiting = [r for r in meeting.document_requests.all() if r.done_at is None]
+        return PendingDocumentSerializer(waiting, many=True).data  # type: ignore[return-value]
 
 
 class ArrangedEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -48,6 +48,7 @@ from backend.audit.events import record
 from backend.audit.models import ApiToken, AuditEvent, TransitionLog
 from backend.audit.services import second_step_refused, sign_in
 from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.requests import open_requests
 from backend.followup.selectors import (
     actions_visible_to,
     ratification_matrix,
@@ -380,7 +381,8 @@ class MeetingViewSet(
         a confidential entry is not even counted for someone who may not see its item."""
         entries = AgendaEntry.objects.filter(item__in=items_visible_to(self.request.user))
         return objects.select_related(*self.rules_read).prefetch_related(
-            Prefetch("entries", entries.order_by("position"))
+            Prefetch("entries", entries.order_by("position")),
+            Prefetch("document_requests", open_requests()),
         )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backend.agenda.models import AgendaItem
+from backend.audit.models import TransitionLog
 from backend.meetings.models import Meeting
 
 FILE_STEMS = {
@@ -196,3 +197,73 @@ class DocumentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} · {self.position}"
+
+
+class DocumentRequest(models.Model):
+    """A document a transition made due: recorded in the transition's transaction, made by
+    the worker after it commits, so no document renders while the meeting is locked.
+
+    The row is the truth, the queue only wakes the worker: a request whose task was lost
+    is found again by the minute's sweep. One request per (meeting, kind, step), and one
+    version per request (`document` is the public version it made). A request that
+    failed keeps its `error` and is tried again until it succeeds.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, models.PROTECT, related_name="document_requests", verbose_name=_("meeting")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=GeneratedDocument.Kind.choices)
+    state = models.CharField(
+        _("meeting state described"),
+        max_length=20,
+        help_text=_("The meeting's state when the document was requested: what it describes."),
+    )
+    approving = models.BooleanField(_("approved minutes"), default=False)
+    cause = models.ForeignKey(
+        TransitionLog, models.PROTECT, related_name="+", verbose_name=_("requested by the step")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
+    document = models.ForeignKey(
+        GeneratedDocument,
+        models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("document made"),
+    )
+    done_at = models.DateTimeField(_("made at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "cause"], name="document_request_once_per_step"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["meeting", "kind"],
+                condition=Q(done_at__isnull=True),
+                name="document_request_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.kind} · {self.cause_id}"
+
+    @property
+    def failed(self) -> bool:
+        """Whether the last attempt failed (it is tried again)."""
+        return self.done_at is None and bool(self.error)

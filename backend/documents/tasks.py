@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import document_pdf_make
+from backend.documents.requests import document_request_make, documents_due_make
 from backend.documents.services import orphan_files_sweep
 
 
@@ -21,3 +22,16 @@ def convert_to_pdf(document_id: int) -> str:
     if pdf is None:
         return f"document {document_id}: no converter"
     return f"document {document_id}: PDF/A in {pdf.seconds} s"
+
+
+def make_document(request_id: int) -> str:
+    """Make the document a transition requested (queued after the transition commits)."""
+    document = document_request_make(request_id)
+    if document is None:
+        return f"document request {request_id}: not made (kept, tried again)"
+    return f"document request {request_id}: {document}"
+
+
+def make_due_documents() -> str:
+    """Make the requested documents whose task was lost or failed (every minute)."""
+    return f"{documents_due_make()} requested documents made"

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from backend.documents.services import document_generate
+from backend.documents.requests import document_request
 from backend.meetings.models import Meeting
 from backend.meetings.selectors import chairs_present, quorum_of
 from workflows import predicates as can
@@ -113,25 +113,25 @@ def unschedule_items(firing: Firing) -> None:
 
 
 def store_agenda(firing: Firing) -> None:
-    """Store the agenda document: when `convene` answers, the convocation exists."""
+    """Request the agenda document, made by the worker once `convene` commits."""
 
-    document_generate(meeting=firing.obj, kind="agenda", actor=firing.actor)
+    document_request(firing, "agenda")
 
 
 def store_minutes(firing: Firing) -> None:
-    """Record when the session closed; store the draft minutes and the decision list."""
+    """Record when the session closed; request the draft minutes and the decision list."""
 
     meeting, now = firing.obj, timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(closed_at=now)
     meeting.closed_at = now
     for kind in ("minutes", "decision_list"):
-        document_generate(meeting=firing.obj, kind=kind, actor=firing.actor)
+        document_request(firing, kind)
 
 
 def store_approved_minutes(firing: Firing) -> None:
-    """Store the approved minutes (without the draft banner): the last version there is."""
+    """Request the approved minutes (without the draft banner): the last version there is."""
 
-    document_generate(meeting=firing.obj, kind="minutes", actor=firing.actor, approving=True)
+    document_request(firing, "minutes", approving=True)
 
 
 MACHINE = register(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from backend.audit import second_factor
 from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import conversion_available
+from backend.documents.requests import open_requests
 from backend.documents.selectors import documents_visible_to
 from backend.documents.signing import (
     SIGNED_STATES,
@@ -28,6 +29,7 @@ from backend.documents.signing import (
     signers_of,
 )
 from backend.meetings.models import Meeting
+from workflows import predicates as can
 from workflows.errors import NotVisible, TransitionError
 
 
@@ -82,6 +84,10 @@ def documents_context(user: Any, meeting: Meeting) -> dict[str, Any]:
     rows = document_rows(user, meeting)
     return {
         "documents": rows,
+        # Documents a step requested that the worker is making (or retrying); why one
+        # failed is told to those who run the meeting (the coordinator among them).
+        "requested": list(open_requests().filter(meeting=meeting)),
+        "sees_errors": can.can_run_meeting(user, meeting),
         "pdf_available": conversion_available(),
         "pdf_missing": any(row.pdf is None for row in rows),
     }

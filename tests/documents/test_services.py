@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import AgendaItem
-from backend.audit.models import TransitionLog
 from backend.documents.data import (
     agenda_data,
     decision_list_data,
@@ -25,7 +24,6 @@ from backend.documents.data import (
 from backend.documents.models import GeneratedDocument
 from backend.documents.pictures import plain
 from backend.documents.services import (
-    TemplateBroken,
     document_full_version,
     document_generate,
     template_path,
@@ -180,27 +178,6 @@ def test_only_the_coordinator_and_the_officers_of_the_body_generate(world: World
     with pytest.raises(GuardFailed):
         document_generate(meeting=meeting, kind="poster", actor=world.coordinator)
     assert meeting.documents.count() == 1
-
-
-def test_a_broken_template_refuses_the_convocation_and_leaves_nothing_behind(
-    world: World, settings, tmp_path: Path
-) -> None:
-    settings.DOCS_TEMPLATES_DIR = tmp_path  # an empty folder: no agenda.docx
-    meeting = world.meeting()
-    fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
-    with pytest.raises(TemplateBroken) as refused:
-        fire(meeting, "convene", actor=world.coordinator)
-    assert refused.value.message == _("The Word template %(template)s is missing.") % {
-        "template": "agenda.docx"
-    }
-    meeting.refresh_from_db()
-    assert meeting.state == "planned"
-    assert not TransitionLog.objects.for_object(meeting).filter(transition="convene").exists()
-    assert not GeneratedDocument.objects.exists()
-    (tmp_path / "agenda.docx").write_bytes(b"{{ not a word file")
-    with pytest.raises(TemplateBroken):
-        fire(meeting, "convene", actor=world.coordinator)
-    assert Meeting.objects.get(pk=meeting.pk).state == "planned"
 
 
 def test_closed_session_entries_are_only_in_the_full_version(world: World) -> None:

@@ -196,6 +196,7 @@ def test_the_schedules_are_created_once_however_often_the_command_runs() -> None
     assert sorted(Schedule.objects.values_list("name", "func")) == [
         ("daily-digests", "backend.reminders.tasks.send_daily_digests"),
         ("document-sweep", "backend.documents.tasks.sweep_orphan_files"),
+        ("documents-due", "backend.documents.tasks.make_due_documents"),
         ("reminders", "backend.reminders.tasks.run_reminders"),
     ]
     for func in Schedule.objects.values_list("func", flat=True):

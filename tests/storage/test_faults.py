@@ -11,11 +11,13 @@ import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from backend.agenda.models import AgendaItem, Attachment
 from backend.audit.models import TransitionLog
-from backend.documents.models import GeneratedDocument
+from backend.documents.models import DocumentRequest, GeneratedDocument
+from backend.documents.requests import RETRY_AFTER, documents_due_make
 from tests.conftest import World
 from tests.storage.conftest import Objects
 from tests.storage.seaweed import Gate
@@ -102,24 +104,31 @@ def test_the_pages_say_in_dutch_that_the_store_is_away_and_keep_nothing(
     assert Attachment.objects.count() == 2
 
 
-def test_a_document_the_store_does_not_take_rolls_its_transition_back(
+def test_a_document_the_store_does_not_take_waits_and_is_made_once_the_store_is_back(
     world: World, api: Api, bucket: str, objects: Objects, gate: Gate
 ) -> None:
     meeting = world.meeting()
     fire(world.prepared_item(), "schedule", actor=world.coordinator, meeting=meeting.pk)
     logged = TransitionLog.objects.count()
     gate.set("down")
-    answer = api("coordinator").post(f"/api/v1/meetings/{meeting.pk}/transitions/convene/")
-    assert_unavailable_in_dutch(answer)
-    meeting.refresh_from_db()
-    assert meeting.state == "planned"
-    assert TransitionLog.objects.count() == logged
-    assert not GeneratedDocument.objects.exists()
-
-    gate.set("open")
+    # The agenda is made after the step commits: a store that is down no longer undoes it.
     answer = api("coordinator").post(f"/api/v1/meetings/{meeting.pk}/transitions/convene/")
     assert answer.status_code == 200, answer.content
+    assert [p["status"] for p in answer.json()["pending_documents"]] == ["failed"]
+    meeting.refresh_from_db()
+    assert meeting.state == "convened"
+    assert TransitionLog.objects.count() == logged + 1
+    assert not GeneratedDocument.objects.exists()
+    request = DocumentRequest.objects.get(meeting=meeting, kind="agenda")
+    assert request.done_at is None and request.attempts == 1
+    retry = timezone.now() + 2 * RETRY_AFTER
+    assert documents_due_make(now=retry) == 0  # still down: kept, tried again later
+
+    gate.set("open")
+    assert documents_due_make(now=retry) == 1
+    assert documents_due_make(now=retry) == 0
     agenda = GeneratedDocument.objects.get(meeting=meeting)
+    assert DocumentRequest.objects.get(pk=request.pk).document == agenda
     assert objects.names("documents/") == {agenda.file.name}
 
     gate.set("down")

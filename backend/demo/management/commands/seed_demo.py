@@ -20,6 +20,7 @@ from backend.demo.fora import build_fora, tell_fora
 from backend.demo.organisation import build_organisation
 from backend.demo.signatures import demo_certificates, demo_sign
 from backend.demo.story import region_has_items, tell_story
+from backend.documents.requests import made_at_once
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import Meeting
 from backend.organisations.models import Membership, Region
@@ -64,7 +65,9 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a public demo password and refuses to run "
                 "while DEBUG is off. Pass --force if you really want the demo data here."
             )
-        with transaction.atomic():
+        # One transaction for the whole story: its documents are made as it goes (their
+        # signatures need them), not by a worker after it commits.
+        with transaction.atomic(), made_at_once():
             demo = build_organisation()
             build_fora(demo)
             told = not region_has_items(demo.region)

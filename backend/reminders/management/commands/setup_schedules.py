@@ -23,6 +23,12 @@ SCHEDULES: list[dict[str, Any]] = [
         "first_run": dt.time(7, 0),
     },
     {
+        "name": "documents-due",
+        "func": "backend.documents.tasks.make_due_documents",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
         "name": "document-sweep",
         "func": "backend.documents.tasks.sweep_orphan_files",
         "schedule_type": Schedule.DAILY,
