@@ -27,30 +27,31 @@ Choices, and why:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
-from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from backend.documents.data import BUILDERS, DocumentData, in_site_language
 from backend.documents.models import (
-    FILE_STEMS,
     DocumentRequest,
-    DocumentSignature,
     GeneratedDocument,
 )
-from backend.documents.pdf import pdf_requested
-from backend.documents.services import _render, _template_bytes, template_path
+from backend.documents.services import (
+    _template_bytes,
+    edition_saved,
+    edition_written,
+    last_version,
+    signed_refusal,
+    template_path,
+)
 from backend.meetings.models import Meeting
 from workflows.errors import NotPossible
 from workflows.machine import Firing
@@ -63,22 +64,6 @@ RETRY_AFTER = dt.timedelta(minutes=1)
 """A request still open this long after it was made (or last tried) is taken by the sweep."""
 MAX_RACES = 5
 """How often a generation renders again because another claimed its version meanwhile."""
-
-
-def signed_refusal(meeting: Meeting, kind: str) -> str | None:
-    """Say why a new version of the kind is refused (its latest version is signed), if so."""
-    last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
-        last=Max("version")
-    )["last"]
-    signed = DocumentSignature.objects.filter(
-        document__meeting=meeting, document__kind=kind, document__version=last
-    ).exists()
-    if not signed:
-        return None
-    return _(
-        "This document is signed and cannot be regenerated; a correction makes "
-        "a new version that is signed again."
-    )
 
 
 def document_request(firing: Firing, kind: str, *, approving: bool = False) -> DocumentRequest:
@@ -193,10 +178,9 @@ def _make(request: DocumentRequest) -> GeneratedDocument:
     kind = request.kind
     template = template_path(kind)
     template_bytes = _template_bytes(template)
-    template_sha256 = hashlib.sha256(template_bytes).hexdigest()
     build = BUILDERS[kind]
     for _race in range(MAX_RACES):
-        last = _last_version(meeting, kind)
+        last = last_version(meeting, kind)
         version = last + 1
         # Render and store the files with no lock held: the long part.
         public = _described(build(meeting, public=True, version=version), request.state)
@@ -206,7 +190,15 @@ def _make(request: DocumentRequest) -> GeneratedDocument:
                 _described(build(meeting, public=False, version=version), request.state)
             )
         documents = [
-            _written(request, data, version, template, template_bytes, template_sha256)
+            edition_written(
+                meeting_id=meeting.pk,
+                kind=kind,
+                version=version,
+                data=data,
+                template=template,
+                template_bytes=template_bytes,
+                created_by_id=request.requested_by_id,
+            )
             for data in editions
         ]
         # The short part under the meeting's lock: claim the version and insert the rows.
@@ -215,47 +207,12 @@ def _make(request: DocumentRequest) -> GeneratedDocument:
             fresh = DocumentRequest.objects.select_related("document").get(pk=request.pk)
             if fresh.done_at is not None:
                 return fresh.document  # type: ignore[return-value]
-            if _last_version(meeting, kind) != last:
+            if last_version(meeting, kind) != last:
                 continue  # another version came in between: render with the next number
             for document, data in zip(documents, editions, strict=True):
-                document.save()
-                if data.confidential_items:
-                    document.confidential_items.set(data.confidential_items)
-                pdf_requested(document)
+                edition_saved(document, data)
             DocumentRequest.objects.filter(pk=request.pk).update(
                 document=documents[0], done_at=timezone.now(), error=""
             )
             return documents[0]
     raise RuntimeError("the version number kept moving")
-
-
-def _last_version(meeting: Meeting, kind: str) -> int:
-    last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
-        last=Max("version")
-    )["last"]
-    return int(last or 0)
-
-
-def _written(
-    request: DocumentRequest,
-    data: DocumentData,
-    version: int,
-    template: Any,
-    template_bytes: bytes,
-    template_sha256: str,
-) -> GeneratedDocument:
-    """Render one edition and write its file (not its row)."""
-    content = _render(data, template, template_bytes)
-    document = GeneratedDocument(
-        meeting_id=request.meeting_id,
-        kind=request.kind,
-        version=version,
-        public=data.document.public,
-        sha256=hashlib.sha256(content).hexdigest(),
-        template_sha256=template_sha256,
-        created_by_id=request.requested_by_id,
-    )
-    # The file before the row, as everywhere: a failure leaves an orphan file for the
-    # sweep, never a row that points at nothing.
-    document.file.save(FILE_STEMS[request.kind] + ".docx", ContentFile(content), save=False)
-    return document

@@ -96,34 +96,64 @@ def _render(data: DocumentData | ExcerptData, template: Path, template_bytes: by
         ) from error
 
 
-def _store(
+def last_version(meeting: Meeting, kind: str) -> int:
+    """Return the number of the meeting's latest version of the kind (0: none yet)."""
+    last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
+        last=Max("version")
+    )["last"]
+    return int(last or 0)
+
+
+def signed_refusal(meeting: Meeting, kind: str) -> str | None:
+    """Say why a new version of the kind is refused (its latest version is signed), if so."""
+    signed = DocumentSignature.objects.filter(
+        document__meeting=meeting,
+        document__kind=kind,
+        document__version=last_version(meeting, kind),
+    ).exists()
+    if not signed:
+        return None
+    return _(
+        "This document is signed and cannot be regenerated; a correction makes "
+        "a new version that is signed again."
+    )
+
+
+def edition_written(
     *,
-    meeting: Meeting,
+    meeting_id: int,
     kind: str,
     version: int,
     data: DocumentData,
     template: Path,
     template_bytes: bytes,
-    actor: Any,
+    created_by_id: int | None,
 ) -> GeneratedDocument:
+    """Render one edition and write its file; return its row, not saved yet.
+
+    The file is written before the row: a rollback then leaves an orphan file (harmless,
+    unreachable, swept) rather than a row that points at nothing."""
     content = _render(data, template, template_bytes)
     document = GeneratedDocument(
-        meeting=meeting,
+        meeting_id=meeting_id,
         kind=kind,
         version=version,
         public=data.document.public,
         sha256=hashlib.sha256(content).hexdigest(),
         template_sha256=hashlib.sha256(template_bytes).hexdigest(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=created_by_id,
     )
-    # The file is written before the row: a rollback then leaves an orphan file (harmless,
-    # unreachable) rather than a row that points at nothing.
     document.file.save(FILE_STEMS[kind] + ".docx", ContentFile(content), save=False)
+    return document
+
+
+def edition_saved(document: GeneratedDocument, data: DocumentData) -> None:
+    """Insert the row of a written edition with the confidential items it holds, and ask
+    for its PDF."""
     document.save()
     if data.confidential_items:
         document.confidential_items.set(data.confidential_items)
     pdf_requested(document)
-    return document
 
 
 def document_generate(
@@ -158,48 +188,36 @@ def document_generate(
     # The meeting's lock: two generations never claim the same version number, and the
     # state checked is the state the document describes.
     with edit(meeting, rule, actor=actor) as change:
-        last = GeneratedDocument.objects.filter(meeting=meeting, kind=kind).aggregate(
-            last=Max("version")
-        )["last"]
-        signed = DocumentSignature.objects.filter(
-            document__meeting=meeting, document__kind=kind, document__version=last
-        ).exists()
+        last = last_version(meeting, kind)
+        refusal = signed_refusal(meeting, kind)
         correction = correction.strip()
-        if signed and not correction:
-            raise NotPossible(
-                _(
-                    "This document is signed and cannot be regenerated; a correction makes "
-                    "a new version that is signed again."
-                )
-            )
+        if refusal and not correction:
+            raise NotPossible(refusal)
         if correction:
-            if not signed:
+            if not refusal:
                 raise GuardFailed([_("Only a signed document is corrected.")])
             change.record(f"correction:{kind}", "", correction[:1000])
         template = template_path(kind)
         template_bytes = _template_bytes(template)
-        version = (last or 0) + 1
+        version = last + 1
         build = BUILDERS[kind]
         public = build(meeting, public=True, version=version)
-        stored = _store(
-            meeting=meeting,
-            kind=kind,
-            version=version,
-            data=public,
-            template=template,
-            template_bytes=template_bytes,
-            actor=actor,
-        )
+        editions = [public]
         if public.document.left_out:
-            _store(
-                meeting=meeting,
+            editions.append(build(meeting, public=False, version=version))
+        for data in editions:
+            document = edition_written(
+                meeting_id=meeting.pk,
                 kind=kind,
                 version=version,
-                data=build(meeting, public=False, version=version),
+                data=data,
                 template=template,
                 template_bytes=template_bytes,
-                actor=actor,
+                created_by_id=actor.pk if getattr(actor, "pk", None) else None,
             )
+            edition_saved(document, data)
+            if data is public:
+                stored = document
     return stored
 
 

@@ -18,6 +18,7 @@ from django_q.conf import Conf
 from rest_framework.test import APIClient
 
 from backend.documents import requests as document_requests
+from backend.documents import services as document_services
 from backend.documents.models import DocumentRequest, GeneratedDocument
 from backend.documents.requests import document_request_make, documents_due_make
 from backend.meetings.models import Meeting
@@ -138,13 +139,13 @@ def test_the_document_is_rendered_after_the_step_commits_by_the_queued_task(
     world = build_world()
     monkeypatch.setattr(Conf, "SYNC", True)  # the task runs in this process when queued
     seen: list[bool] = []
-    render = document_requests._render
+    render = document_services._render
 
     def watched(*args: Any) -> bytes:
         seen.append(connection.in_atomic_block)
         return render(*args)
 
-    monkeypatch.setattr(document_requests, "_render", watched)
+    monkeypatch.setattr(document_services, "_render", watched)
     meeting = convened(world)
     assert seen == [False]  # rendered outside any transaction: no lock held
     request = DocumentRequest.objects.get(meeting=meeting)
