@@ -15,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backend.agenda.selectors import entries_visible_to
 from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
-from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.services import (
     CONFLICT_REASON_MAX,
     CONFLICTS,
@@ -27,8 +25,9 @@ from backend.meetings.services import (
     may_record_conflicts,
 )
 from backend.organisations.models import Membership, Person
+from backend.web.forms import attempt
+from backend.web.minutes import visible_entry
 from workflows.engine import may_edit
-from workflows.errors import NotVisible, TransitionError
 from workflows.states import MeetingState
 
 
@@ -72,19 +71,6 @@ def conflicts_context(
     }
 
 
-def visible_entry(request: HttpRequest, pk: int, entry: int) -> AgendaEntry:
-    meeting = meetings_visible_to(request.user).select_related("body").filter(pk=pk).first()
-    found = (
-        entries_visible_to(request.user, meeting).filter(pk=entry).first()
-        if meeting is not None
-        else None
-    )
-    if meeting is None or found is None:
-        raise Http404
-    found.meeting = meeting
-    return found
-
-
 def back_to(entry: AgendaEntry) -> HttpResponseRedirect:
     return HttpResponseRedirect(
         reverse("web:meeting", args=[entry.meeting_id]) + f"#entry-{entry.pk}"
@@ -111,14 +97,11 @@ def entry_conflict_add(request: HttpRequest, pk: int, entry: int) -> HttpRespons
     if person is None:
         messages.error(request, _("Choose the person with the conflict of interest."))
         return back_to(found)
-    try:
-        conflict_record(entry=found, person=person, reason=reason, actor=request.user)
-    except NotVisible:
-        raise Http404 from None
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The conflict of interest is recorded."))
+    attempt(
+        request,
+        lambda: conflict_record(entry=found, person=person, reason=reason, actor=request.user),
+        _("The conflict of interest is recorded."),
+    )
     return back_to(found)
 
 
@@ -130,12 +113,9 @@ def entry_conflict_remove(request: HttpRequest, pk: int, entry: int, person: int
     who = person_in_region(request, str(person))
     if who is None:
         raise Http404
-    try:
-        conflict_remove(entry=found, person=who, actor=request.user)
-    except NotVisible:
-        raise Http404 from None
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The conflict of interest is removed."))
+    attempt(
+        request,
+        lambda: conflict_remove(entry=found, person=who, actor=request.user),
+        _("The conflict of interest is removed."),
+    )
     return back_to(found)

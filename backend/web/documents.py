@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -29,8 +28,8 @@ from backend.documents.signing import (
     signers_of,
 )
 from backend.meetings.models import Meeting
+from backend.web.forms import attempt
 from workflows import predicates as can
-from workflows.errors import NotVisible, TransitionError
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,14 @@ def document_sign_view(request: HttpRequest, pk: int, document: int) -> HttpResp
     found = documents_visible_to(request.user).filter(pk=document, meeting=pk).first()
     if found is None:
         raise Http404
-    try:
-        document_sign(
+    attempt(
+        request,
+        lambda: document_sign(
             document=found,
             actor=request.user,
             shown_sha256=request.POST.get("sha256", "")[:128],
             code=request.POST.get("code", "")[:64],
-        )
-    except NotVisible:
-        raise Http404 from None
-    except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("You signed the document."))
+        ),
+        _("You signed the document."),
+    )
     return HttpResponseRedirect(reverse("web:meeting", args=[pk]) + "#documents")

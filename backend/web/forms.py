@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from backend.audit.tokens import NAME_LENGTH
 from backend.meetings.models import Attendance
 from backend.organisations.models import Body, Membership, Municipality, Person
 from workflows import predicates as can
-from workflows.errors import ConcurrentChange, GuardFailed, TransitionError
+from workflows.errors import ConcurrentChange, GuardFailed, NotVisible, TransitionError
 from workflows.params import LONG_TEXT
 
 MAX_TEXT = 20000
@@ -189,3 +191,16 @@ class AttendanceForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), max_length=500, allow_empty_file=False)
+
+
+def attempt(request: HttpRequest, change: Callable[[], object], done: str) -> None:
+    """Make a change a page's button asks for: what the person may not see is a 404, a
+    refusal is said as an error message, and success as `done`."""
+    try:
+        change()
+    except NotVisible:
+        raise Http404 from None
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)

@@ -40,11 +40,8 @@ def may_write_notes(user: object, meeting: Meeting) -> bool:
     return may_edit(meeting, NOTES, actor=user)
 
 
-@login_required
-@require_POST
-def entry_note(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    """Save one entry's discussion note; with htmx the note's block comes back saying when
-    it was saved, or why not (with the text as it was typed)."""
+def visible_entry(request: HttpRequest, pk: int, entry: int) -> AgendaEntry:
+    """Return an entry of a meeting the person may see, with its meeting; else 404."""
     meeting = meetings_visible_to(request.user).select_related("body").filter(pk=pk).first()
     found = (
         entries_visible_to(request.user, meeting).filter(pk=entry).first()
@@ -53,6 +50,17 @@ def entry_note(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     )
     if meeting is None or found is None:
         raise Http404
+    found.meeting = meeting
+    return found
+
+
+@login_required
+@require_POST
+def entry_note(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
+    """Save one entry's discussion note; with htmx the note's block comes back saying when
+    it was saved, or why not (with the text as it was typed)."""
+    found = visible_entry(request, pk, entry)
+    meeting = found.meeting
     form = EntryNoteForm(request.POST)
     typed = request.POST.get("note", "")
     errors: list[str] = []
