@@ -526,6 +526,15 @@ def forward_to_next_body(firing: Firing) -> None:
         fire_as_consequence(ratification, "waive", cause=firing)
 
 
+# Approving and rejecting ask the same: a body that decides, in session, with its quorum,
+# and an urgent item's urgency accepted; the decision records the outcome the step names.
+DECIDING = Step(
+    params=DECIDE,
+    guards=(not_at_a_forum, is_for_decision, meeting_in_session, quorum_present, urgency_accepted),
+    effect=record_decision,
+    applies=decided_here,
+)
+
 MACHINE = register(
     "agenda.AgendaItem",
     Machine(
@@ -550,30 +559,8 @@ MACHINE = register(
             "postpone": Step(guards=(meeting_in_session,), effect=close_entry("postponed")),
             "unschedule": Step(internal=True, effect=close_entry(AgendaEntry.Outcome.CANCELLED)),
             "return_for_rework": Step(guards=(meeting_in_session,), effect=close_entry("returned")),
-            "approve": Step(
-                params=DECIDE,
-                guards=(
-                    not_at_a_forum,
-                    is_for_decision,
-                    meeting_in_session,
-                    quorum_present,
-                    urgency_accepted,
-                ),
-                effect=record_decision,
-                applies=decided_here,
-            ),
-            "reject": Step(
-                params=DECIDE,
-                guards=(
-                    not_at_a_forum,
-                    is_for_decision,
-                    meeting_in_session,
-                    quorum_present,
-                    urgency_accepted,
-                ),
-                effect=record_decision,
-                applies=decided_here,
-            ),
+            "approve": DECIDING,
+            "reject": DECIDING,
             "take_note": Step(
                 guards=(noted_at_this_meeting, meeting_in_session, urgency_accepted),
                 effect=close_entry("noted"),
