@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 
 from backend.agenda.models import AgendaItem
 from backend.demo.organisation import (
@@ -38,6 +37,7 @@ from backend.demo.story import (
     Move,
     When,
     _Teller,
+    tell_story,
 )
 from backend.followup.services import action_create
 from backend.organisations.models import Body, Membership, Person
@@ -202,9 +202,7 @@ def tell_fora(
     demo: Demo, story: Iterable[Chapter] = FORA_STORY, now: dt.datetime | None = None
 ) -> None:
     """Tell the fora's chapters in order, every moment counted from `now`."""
-    teller = _ForumTeller(demo, now or timezone.now())
-    for chapter in story:
-        teller.tell(chapter)
+    tell_story(demo, story, now, teller=_ForumTeller)
 
 
 class _ForumTeller(_Teller):

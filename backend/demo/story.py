@@ -703,12 +703,17 @@ def region_has_items(region: Region) -> bool:
 
 
 def tell_story(
-    demo: Demo, story: Iterable[Chapter] = STORY, now: dt.datetime | None = None
+    demo: Demo,
+    story: Iterable[Chapter] = STORY,
+    now: dt.datetime | None = None,
+    *,
+    teller: type[_Teller] | None = None,
 ) -> None:
-    """Tell the story's chapters in order, every moment counted from `now`."""
-    teller = _Teller(demo, now or timezone.now())
+    """Tell the story's chapters in order, every moment counted from `now` (by `teller`,
+    which makes each move; the region's own by default)."""
+    told = (teller or _Teller)(demo, now or timezone.now())
     for chapter in story:
-        teller.tell(chapter)
+        told.tell(chapter)
 
 
 class _Teller:
