@@ -279,33 +279,6 @@ def test_decisions_are_not_public_before_the_meeting_is_closed(world: World) -> 
     assert "Regionale woonwijzer" in page and "Geheim tot de sluiting." not in page
 
 
-@pytest.fixture
-def secret_vote(world: World) -> SimpleNamespace:
-    """A closed meeting with approved minutes whose one decision was taken by secret vote."""
-    item = world.prepared_item(title="Voordracht van een bestuurder voor de DVV")
-    meeting = world.meeting()
-    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
-    fire(meeting, "convene", actor=world.coordinator)
-    for person in (world.cluster_chair, world.cluster_member, world.third_member):
-        attendance_record(meeting=meeting, person=person, status="present", actor=world.coordinator)
-    fire(meeting, "open", actor=world.cluster_chair)
-    item.refresh_from_db()
-    fire(
-        item,
-        "approve",
-        actor=world.cluster_chair,
-        text="De cluster draagt de kandidaat voor.",
-        params={"secret": True, "for": 2, "against": 1, "abstain": 0},
-    )
-    meeting.refresh_from_db()
-    fire(meeting, "close", actor=world.cluster_chair)
-    meeting.refresh_from_db()
-    fire(meeting, "approve_minutes", actor=world.cluster_chair)
-    meeting.refresh_from_db()
-    item.refresh_from_db()
-    return SimpleNamespace(meeting=meeting, item=item)
-
-
 @pytest.mark.parametrize(
     ("kind", "shape_files"),
     [

@@ -23,7 +23,6 @@ from backend.documents.models import GeneratedDocument
 from backend.meetings.models import Meeting
 from backend.opendata.public import public_votes
 from tests.conftest import World
-from tests.opendata.site import hold
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
@@ -170,35 +169,18 @@ def test_the_road_follows_the_decision_through_the_bodies(site: SimpleNamespace)
     assert "Bij consensus beslist." in html
 
 
-def test_a_secret_vote_shows_the_counts_only(site: SimpleNamespace, world: World) -> None:
+def test_a_secret_vote_shows_the_counts_only(
+    site: SimpleNamespace, secret_vote: SimpleNamespace
+) -> None:
     open_vote = public_votes(site.voted.decision)
     assert (open_vote.votes_for, open_vote.against, open_vote.abstain) == (2, 1, 0)
     assert ("Izegem", "tegen") in open_vote.by_municipality
-    item = world.prepared_item(title="Voordracht van een bestuurder")
-    meeting = world.meeting()
-    fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
-    hold(
-        world,
-        meeting,
-        (world.cluster_chair, world.cluster_member, world.third_member),
-        world.cluster_chair,
-    )
-    item.refresh_from_db()
-    fire(
-        item,
-        "approve",
-        actor=world.cluster_chair,
-        text="De cluster draagt de kandidaat voor.",
-        params={"secret": True, "for": 1, "against": 1, "abstain": 1},
-    )
-    meeting.refresh_from_db()
-    fire(meeting, "close", actor=world.cluster_chair)
-    decision = Decision.objects.get(item=item)
+    decision = Decision.objects.get(item=secret_vote.item)
     secret = public_votes(decision)
     assert secret.secret and secret.by_municipality == ()
-    assert (secret.votes_for, secret.against, secret.abstain) == (1, 1, 1)
+    assert (secret.votes_for, secret.against, secret.abstain) == (2, 1, 0)
     html = page(f"/open/besluiten/{decision.pk}/")
-    assert "1 stem voor" in html and "geheime stemming" in html
+    assert "2 stemmen voor" in html and "geheime stemming" in html
     assert '<table class="votes">' not in html
     for town in ("Roeselare", "Tielt", "Izegem"):
         assert f"<td>{town}</td>" not in html
