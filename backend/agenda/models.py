@@ -93,7 +93,11 @@ class AgendaItem(AgendaItemTransitions, StatefulModel):
         return self.intervision_group.region_id
 
     def current_entry(self):  # type: ignore[no-untyped-def]
-        """Return the agenda entry on which the item waits for an outcome, if any."""
+        """Return the agenda entry on which the item waits for an outcome, if any (from the
+        prefetched entries when a list loaded them, so a page of items asks nothing more)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("entries")
+        if prefetched is not None:
+            return next((e for e in prefetched if e.outcome == "pending"), None)
         return self.entries.filter(outcome="pending").select_related("meeting__body").first()
 
 
