@@ -494,8 +494,11 @@ def test_the_overview_top_line_counts_what_is_late(world: World, decided: object
         service=world.service,
         due_date=timezone.localdate() - dt.timedelta(days=3),
     )
+    # Noon, 45 local days ago: the age is counted in the region's calendar days, whatever
+    # the hour the test runs at and whichever side of a change of clocks the day falls.
+    noon = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=45), dt.time(12))
     Decision.objects.filter(pk=decided.decision.pk).update(  # type: ignore[attr-defined]
-        decided_at=timezone.now() - dt.timedelta(days=45)
+        decided_at=timezone.make_aware(noon)
     )
     fire(decided.meeting, "close", actor=world.cluster_chair)  # type: ignore[attr-defined]
     page = text(signed_in(world.coordinator).get("/overzicht/"))
