@@ -7,19 +7,21 @@ database of this test), Redis (a queue name of this test) and the object store (
 a bucket of this test). A pool of clients sends transitions (`submit`, each on an item of
 its own), uploads (attachments of a few draft items) and document generation with its
 reminders (`convene`: the agenda document is made by a worker after the commit, and the
-members' invitations are queued) to both nodes in turn. When half the load has been
-answered, node A's web server and worker are killed with SIGKILL (their whole process
-groups), while requests are in flight on it and its worker may be sending an e-mail. A
-request that finds node A gone before it was sent goes to node B, as a load balancer
-does; a request that was in flight on node A has an unknown outcome.
+members' invitations are queued) to both nodes in turn. When a third of the load has been
+answered, an upload starts to arrive slowly at node A, the next third is let go, and node
+A's web server and worker are killed with SIGKILL (their whole process groups) while those
+requests are in flight on it and its worker may be sending an e-mail; the last third is
+sent once node A is dead. A request that finds node A gone before it was sent goes to node
+B, as a load balancer does; a request that was in flight on node A has an unknown outcome
+(the slow upload always is one).
 
 Then, through node B only: every transition that was answered is in its target state with
 exactly one history row, and one whose answer was lost has at most one, in agreement with
 its state; every attachment and document the database refers to downloads byte for byte
 (the uploaded bytes, the stored SHA-256), and every object the database names is in the
-bucket; every document request is made (node B's minute sweep takes those node A's worker
-had taken); every due reminder has gone out exactly once, to the mail servers of either
-node; nothing was written into the nodes' own folders.
+bucket; the slow upload left no row; every document request is made (node B's sweep
+takes those node A had taken); every due reminder has gone out exactly once, to the mail
+servers of either node; nothing was written into the nodes' own folders.
 
 E-mail: each node has a mail server of its own. Just before the kill, node A's server stops
 accepting messages (it takes them and never answers), so node A dies with its e-mail
