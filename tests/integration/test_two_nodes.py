@@ -191,7 +191,7 @@ class Node:
                     )
                 )
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         import requests
 
         deadline = time.monotonic() + timeout
