@@ -714,6 +714,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     errors: list[str] = []
     recorded = ""
+    sent: dict[str, Any] = {}
     if "everyone" in request.POST:
         try:
             attendance_everyone_present(meeting=meeting, actor=request.user)
