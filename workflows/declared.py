@@ -368,21 +368,15 @@ class Votes(Param):
         return {"consensus": consensus is True, "votes": votes}
 
     def refused(self, vote: Any, barred: Mapping[int, str]) -> str | None:
-        """Say why a (well-formed) vote is for a municipality that may not vote, by name."""
+        """Say why a (well-formed) vote is for a municipality that may not vote on the entry
+        (`barred` gives the reason, naming it)."""
         try:
             municipality_id = int(vote["municipality"])
         except (KeyError, TypeError, ValueError):
             return None
         if municipality_id not in barred:
             return None
-        return FieldReason(
-            _(
-                "%(municipality)s cannot vote on this entry: every member present for it has "
-                "a conflict of interest."
-            )
-            % {"municipality": barred[municipality_id]},
-            f"vote_{municipality_id}",
-        )
+        return FieldReason(barred[municipality_id], f"vote_{municipality_id}")
 
     def add(self, vote: Any, votes: dict[int, str], names: Mapping[int, str]) -> str | None:
         """Add one `{"municipality", "vote"}` to `votes`, or say what is wrong with it (by

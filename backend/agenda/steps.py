@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from backend.agenda.models import AgendaItem, Decision, Vote
 from backend.followup.models import Ratification
 from backend.meetings.models import AgendaEntry, Meeting
-from backend.meetings.selectors import barred_municipalities, quorum_of
+from backend.meetings.selectors import barred_municipalities, present_municipalities, quorum_of
 from backend.meetings.steps import quorum_missing
 from backend.organisations.models import Body, Municipality
 from workflows import predicates as can
@@ -287,14 +287,30 @@ def present_at_the_meeting(item: Any) -> list[Municipality] | None:
     return list(Municipality.objects.filter(pk__in=present).order_by("name"))
 
 
-def barred_by_conflicts(item: Any) -> dict[int, str]:
-    """The municipalities present that do not vote on the item's entry, because each of
-    their members present has a conflict of interest on it: their names by id."""
+def barred_from_voting(item: Any) -> dict[int, str]:
+    """The municipalities at the meeting that do not vote on the item's entry, with the
+    reason naming each: every member of it there has a conflict of interest on the entry,
+    or nobody of it was there when the entry was treated (arrived later, left earlier)."""
     entry = item.current_entry()
     if entry is None or entry.meeting.state != MeetingState.IN_SESSION:
         return {}
-    barred = barred_municipalities(entry)
-    return dict(Municipality.objects.filter(pk__in=barred).values_list("pk", "name"))
+    conflicted = barred_municipalities(entry)
+    away = quorum_of(entry.meeting).present - present_municipalities(
+        entry.meeting, entry, conflicts=False
+    )
+    reasons = {}
+    for pk, name in Municipality.objects.filter(pk__in=conflicted | away).values_list("pk", "name"):
+        if pk in conflicted:
+            reasons[pk] = _(
+                "%(municipality)s cannot vote on this entry: every member present for it has "
+                "a conflict of interest."
+            ) % {"municipality": name}
+        else:
+            reasons[pk] = _(
+                "%(municipality)s cannot vote on this entry: none of its members was present "
+                "when it was treated."
+            ) % {"municipality": name}
+    return reasons
 
 
 def meetings_of_the_region(item: Any, actor: Any) -> QuerySet[Meeting]:
@@ -391,7 +407,7 @@ DECIDE = Declared(
             label=gettext_lazy("The vote of each municipality present"),
             options=Vote.Choice,
             voters=present_at_the_meeting,
-            barred=barred_by_conflicts,
+            barred=barred_from_voting,
         ),
     )
 )

@@ -90,11 +90,21 @@ class BodySerializer(serializers.ModelSerializer[Body]):
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
     body = BodyRefSerializer()
     person = PersonRefSerializer()
+    substitutes_for = PersonRefSerializer(allow_null=True)
     municipality = MunicipalityRefSerializer(allow_null=True)
 
     class Meta:
         model = Membership
-        fields = ["id", "body", "person", "municipality", "role", "start_date", "end_date"]
+        fields = [
+            "id",
+            "body",
+            "person",
+            "municipality",
+            "role",
+            "substitutes_for",
+            "start_date",
+            "end_date",
+        ]
 
 
 class ServiceSerializer(serializers.ModelSerializer[Service]):
@@ -291,10 +301,39 @@ class ArrangeAgendaSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
+    replacing = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For a substitute present: the absent member of the same municipality "
+        "they replace.",
+    )
+    arrived_before_entry = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Agenda position of the first entry the person was there for (arrived late).",
+    )
+    left_before_entry = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Agenda position of the first entry the person was no longer there for "
+        "(left early).",
+    )
 
     class Meta:
         model = Attendance
-        fields = ["id", "person", "status", "municipality", "recorded_at"]
+        fields = [
+            "id",
+            "person",
+            "status",
+            "municipality",
+            "replacing",
+            "arrived_before_entry",
+            "left_before_entry",
+            "recorded_at",
+        ]
         read_only_fields = ["municipality", "recorded_at"]
 
 

@@ -227,7 +227,7 @@ class BodyViewSet(RegionRowsViewSet):
 class MembershipViewSet(RegionRowsViewSet):
     serializer_class = s.MembershipSerializer
     region_path = "body__region"
-    related = ("body", "person", "municipality")
+    related = ("body", "person", "municipality", "substitutes_for")
     filterset_class = filters.MembershipFilter
     ordering_fields = ["id", "start_date"]
     ordering = ["body__name", "role", "person__last_name", "id"]
@@ -497,10 +497,14 @@ class MeetingViewSet(
             return Response(s.AttendanceSerializer(rows, many=True).data)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         row = attendance_record(
             meeting=meeting,
-            person=serializer.validated_data["person"],
-            status=serializer.validated_data["status"],
+            person=data["person"],
+            status=data["status"],
+            replacing=data.get("replacing"),
+            arrived_before_entry=data.get("arrived_before_entry"),
+            left_before_entry=data.get("left_before_entry"),
             actor=request.user,
         )
         return Response(s.AttendanceSerializer(row).data)

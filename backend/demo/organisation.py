@@ -212,6 +212,18 @@ def mayor_username(municipality: str) -> str:
     return f"mayor-{slugify(municipality)}"
 
 
+def substitute_username(municipality: str) -> str:
+    """Return the demo username of the alderman who stands in for a municipality's mayor."""
+    return f"alderman-{slugify(municipality)}"
+
+
+# The aldermen designated to stand in for their mayor in the clusters (fictional people).
+SUBSTITUTES: dict[str, tuple[str, str]] = {
+    "Izegem": ("Griet", "Vanhoutte"),
+    "Roeselare": ("Pieter", "Debeuckelaere"),
+}
+
+
 def director_username(municipality: str) -> str:
     """Return the demo username of a municipality's general director."""
     return f"director-{slugify(municipality)}"
@@ -353,6 +365,14 @@ def _build_people(
                 {"function": Person.Function.GENERAL_DIRECTOR, "municipality": municipality},
             )
         )
+    for name, full_name in SUBSTITUTES.items():
+        plans.append(
+            (
+                substitute_username(name),
+                *full_name,
+                {"function": Person.Function.ALDERMAN, "municipality": municipalities[name]},
+            )
+        )
     for plan in SERVICES:
         plans.append(
             (
@@ -389,12 +409,18 @@ def _join(
     person: Person,
     role: str = Membership.Role.MEMBER,
     municipality: Municipality | None = None,
+    substitutes_for: Person | None = None,
 ) -> None:
     Membership.objects.update_or_create(
         body=body,
         person=person,
         start_date=MEMBERSHIP_START,
-        defaults={"role": role, "municipality": municipality, "end_date": None},
+        defaults={
+            "role": role,
+            "municipality": municipality,
+            "substitutes_for": substitutes_for,
+            "end_date": None,
+        },
     )
 
 
@@ -448,6 +474,9 @@ def _build_bodies(demo: Demo) -> None:
             )
         # The group's chair carries the group's work into the cluster.
         _join(cluster, demo.director(plan.group_chair), member, m[plan.group_chair])
+        for name in SUBSTITUTES:
+            substitute = demo.person(substitute_username(name))
+            _join(cluster, substitute, Membership.Role.SUBSTITUTE, m[name], demo.mayor(name))
 
     assembly = _body(demo, Body.Kind.GENERAL_ASSEMBLY, "AV-DVV", "Algemene vergadering DVV Midwest")
     for name in MUNICIPALITIES:

@@ -27,10 +27,11 @@ from backend.demo.organisation import (
     Demo,
     director_username,
     mayor_username,
+    substitute_username,
 )
 from backend.followup.models import Ratification
 from backend.followup.services import action_create
-from backend.meetings.models import Meeting
+from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.services import (
     attendance_record,
@@ -207,6 +208,10 @@ class MeetingPlan:
     (decided among `decisions`)."""
     conflicts: tuple[Conflicted, ...] = ()
     """Members who declared a conflict of interest on an item once the meeting opened."""
+    substitutes: tuple[tuple[str, str], ...] = ()
+    """Substitutes present in place of an excused member: (substitute, member)."""
+    left: tuple[tuple[str, ItemPlan], ...] = ()
+    """Who left during the meeting, before the entry of an item: (person, item)."""
 
 
 @dataclass(frozen=True)
@@ -553,6 +558,9 @@ ICT_TONIGHT = MeetingPlan(
         director_username("Wielsbeke"),
     ),
     excused=mayors("Ardooie", "Izegem", "Roeselare", "Wingene"),
+    # Izegem's alderman comes in place of the mayor; Tielt's mayor leaves after the e-depot.
+    substitutes=((substitute_username("Izegem"), mayor_username("Izegem")),),
+    left=((mayor_username("Tielt"), BOARD_NOMINATION),),
     opened_by=mayor_username("Ledegem"),
     # Pittem's mayor, the cluster's other chair, presides tonight.
     presiding=mayor_username("Pittem"),
@@ -799,6 +807,14 @@ class _Teller:
                     status=status,
                     actor=self.demo.coordinator,
                 )
+        for username, replaced in plan.substitutes:
+            attendance_record(
+                meeting=meeting,
+                person=self.person(username),
+                status="present",
+                replacing=self.person(replaced),
+                actor=self.demo.coordinator,
+            )
         for urgent in plan.urgent:
             # Drafted here, as it came up after the invitation went out.
             if urgent.item not in self.items:
@@ -835,6 +851,14 @@ class _Teller:
                 reason=conflicted.reason,
                 actor=declarer,
             )
+        for username, before in plan.left:
+            attendance_record(
+                meeting=meeting,
+                person=self.person(username),
+                status="present",
+                left_before_entry=meeting.entries.get(item=self.items[before]).position,
+                actor=self.demo.coordinator,
+            )
         for decision in plan.decisions:
             self.decide(meeting, decision)
         if plan.closed_by:
@@ -850,7 +874,7 @@ class _Teller:
             params["text"] = decision.text or item.proposed_decision
             if decision.secret:
                 against, abstain = decision.secret
-                voters = len(quorum_of(meeting).present)
+                voters = len(quorum_of(meeting, meeting.entries.get(item=item)).present)
                 params.update(
                     {
                         "secret": True,
@@ -862,18 +886,19 @@ class _Teller:
             elif decision.consensus:
                 params["consensus"] = True
             else:
-                params["votes"] = self.votes(meeting, decision)
+                params["votes"] = self.votes(meeting.entries.get(item=item), decision)
         fire(item, decision.step, actor=self.person(decision.by), params=params)
 
-    def votes(self, meeting: Meeting, decision: Decide) -> list[dict[str, Any]]:
-        """Return one vote per municipality present: for, unless named otherwise."""
+    def votes(self, entry: AgendaEntry, decision: Decide) -> list[dict[str, Any]]:
+        """Return one vote per municipality present for the entry: for, unless named
+        otherwise."""
         names = {m.pk: name for name, m in self.demo.municipalities.items()}
         choices = {name: "against" for name in decision.against} | {
             name: "abstain" for name in decision.abstain
         }
         return [
             {"municipality": pk, "vote": choices.get(names[pk], "for")}
-            for pk in sorted(quorum_of(meeting).present)
+            for pk in sorted(quorum_of(entry.meeting, entry).present)
         ]
 
     def follow_up(self, plan: ItemPlan) -> None:

@@ -29,7 +29,7 @@ from backend.documents.render import Picture, clean_text
 from backend.followup import figures
 from backend.followup.models import Action, Ratification
 from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
-from backend.meetings.selectors import quorum_of
+from backend.meetings.selectors import present_municipalities, quorum_of
 from backend.organisations.models import Membership, Municipality, Person
 from workflows.states import ActionState, MeetingState, RatificationState
 
@@ -682,9 +682,8 @@ def _municipality_vote(decision: Decision, municipality: Municipality) -> str:
     vote = next((v for v in decision.votes.all() if v.municipality_id == municipality.pk), None)
     if vote is not None:
         return str(vote.get_vote_display())
-    present = decision.meeting.attendances.filter(
-        status=Attendance.Status.PRESENT, municipality=municipality
-    ).exists()
+    entry = AgendaEntry.objects.filter(meeting=decision.meeting_id, item=decision.item_id).first()
+    present = municipality.pk in present_municipalities(decision.meeting, entry)
     if decision.consensus and present:
         return str(_("by consensus"))
     return str(_("not present"))

@@ -188,6 +188,27 @@ class Attendance(models.Model):
         blank=True,
         verbose_name=_("municipality represented"),
     )
+    replacing = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="replaced_at",
+        null=True,
+        blank=True,
+        verbose_name=_("replacing"),
+        help_text=_("For a substitute: the absent member they replace at this meeting."),
+    )
+    arrived_before_entry = models.PositiveIntegerField(
+        _("arrived before entry"),
+        null=True,
+        blank=True,
+        help_text=_("Agenda position of the first entry this person was present for."),
+    )
+    left_before_entry = models.PositiveIntegerField(
+        _("left before entry"),
+        null=True,
+        blank=True,
+        help_text=_("Agenda position of the first entry this person was no longer present for."),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:
@@ -196,10 +217,44 @@ class Attendance(models.Model):
         ordering = ["meeting", "person"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "replacing"],
+                condition=models.Q(replacing__isnull=False),
+                name="attendance_one_substitute_per_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(arrived_before_entry__isnull=True)
+                | models.Q(left_before_entry__isnull=True)
+                | models.Q(arrived_before_entry__lt=models.F("left_before_entry")),
+                name="attendance_arrives_before_leaving",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"
+
+    def present_for(self, position: int) -> bool:
+        """Whether the person was there for the entry at this agenda position."""
+        return (
+            self.status == self.Status.PRESENT
+            and (self.arrived_before_entry is None or self.arrived_before_entry <= position)
+            and (self.left_before_entry is None or position < self.left_before_entry)
+        )
+
+    @classmethod
+    def present_for_q(cls, position: int, prefix: str = "") -> models.Q:
+        """The same as `present_for`, as a filter (`prefix`: the path to the attendance)."""
+        return (
+            models.Q(**{f"{prefix}status": cls.Status.PRESENT})
+            & (
+                models.Q(**{f"{prefix}arrived_before_entry__isnull": True})
+                | models.Q(**{f"{prefix}arrived_before_entry__lte": position})
+            )
+            & (
+                models.Q(**{f"{prefix}left_before_entry__isnull": True})
+                | models.Q(**{f"{prefix}left_before_entry__gt": position})
+            )
+        )
 
 
 class CalendarFeed(models.Model):

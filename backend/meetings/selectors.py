@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from backend.meetings.models import AgendaEntry, Conflict, Meeting
+from backend.meetings.models import AgendaEntry, Attendance, Conflict, Meeting
 from backend.organisations.models import Membership, Person
 from backend.organisations.selectors import in_region
 
@@ -37,11 +37,16 @@ def member_municipalities(meeting: Meeting) -> frozenset[int]:
     )
 
 
-def present_municipalities(meeting: Meeting, entry: AgendaEntry | None = None) -> frozenset[int]:
-    """Return the municipalities represented by a member recorded as present (for an
-    entry: by a member present without a conflict of interest on it)."""
+def present_municipalities(
+    meeting: Meeting, entry: AgendaEntry | None = None, *, conflicts: bool = True
+) -> frozenset[int]:
+    """Return the municipalities represented by a member (or substitute) recorded as
+    present; for an entry: by one there when it was treated (not gone yet, already
+    arrived) and, unless `conflicts` is false, without a conflict of interest on it."""
     present = meeting.attendances.filter(status="present", municipality__isnull=False)
     if entry is not None:
+        present = present.filter(Attendance.present_for_q(entry.position))
+    if entry is not None and conflicts:
         present = present.exclude(person__in=Conflict.objects.filter(entry=entry).values("person"))
     return frozenset(present.values_list("municipality_id", flat=True))
 
@@ -116,6 +121,9 @@ def conflicts_of(entry: AgendaEntry) -> QuerySet[Conflict]:
 
 
 def barred_municipalities(entry: AgendaEntry) -> frozenset[int]:
-    """Return the municipalities present at the entry's meeting whose every member present
-    has a conflict of interest on the entry: they do not vote on it."""
-    return quorum_of(entry.meeting).present - quorum_of(entry.meeting, entry).present
+    """Return the municipalities present for the entry whose every member there has a
+    conflict of interest on it: they do not vote on it."""
+    meeting = entry.meeting
+    return present_municipalities(meeting, entry, conflicts=False) - present_municipalities(
+        meeting, entry
+    )

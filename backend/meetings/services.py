@@ -120,19 +120,37 @@ ATTENDANCE = EditRule(
 """Who records attendance, and until when."""
 
 
-def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: Any) -> Attendance:
-    """Record (or replace) whether a member of the meeting's body is present."""
+def attendance_record(
+    *,
+    meeting: Meeting,
+    person: Person,
+    status: str,
+    actor: Any,
+    replacing: Person | None = None,
+    arrived_before_entry: int | None = None,
+    left_before_entry: int | None = None,
+) -> Attendance:
+    """Record (or replace) whether a member of the meeting's body is present: a substitute
+    present `replacing` an absent member of their municipality (who is then recorded as
+    excused), and who arrived or left during the meeting (the agenda position of the first
+    entry they were there for, and of the first they were not)."""
     with edit(meeting, ATTENDANCE, actor=actor) as change:
         if status not in Attendance.Status.values:
-            raise GuardFailed([_("The status is present, excused or absent.")])
-        membership = (
-            Membership.objects.active(timezone.localdate(meeting.starts_at))
-            .filter(body=meeting.body_id, person=person)
-            .order_by("start_date")
-            .first()
-        )
+            raise GuardFailed(
+                [FieldReason(_("The status is present, excused or absent."), "status")]
+            )
+        membership = attending_membership(meeting, person)
         if membership is None:
-            raise GuardFailed([_("This person is not a member of the body.")])
+            raise GuardFailed(
+                [FieldReason(_("This person is not a member of the body."), "person")]
+            )
+        present = status == Attendance.Status.PRESENT
+        reasons = [
+            *substitute_refused(meeting, membership, replacing, present=present),
+            *moments_refused(meeting, arrived_before_entry, left_before_entry, present=present),
+        ]
+        if reasons:
+            raise GuardFailed(reasons)
         before = (
             Attendance.objects.select_for_update()
             .filter(meeting=meeting, person=person)
@@ -142,10 +160,155 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str, actor: A
         attendance, _created = Attendance.objects.update_or_create(
             meeting=meeting,
             person=person,
-            defaults={"status": status, "municipality": membership.municipality},
+            defaults={
+                "status": status,
+                "municipality": membership.municipality,
+                "replacing": replacing if present else None,
+                "arrived_before_entry": arrived_before_entry if present else None,
+                "left_before_entry": left_before_entry if present else None,
+            },
         )
         change.record(f"attendance:{person.pk}", before, status)
+        if present and replacing is not None:
+            replaced, created = Attendance.objects.get_or_create(
+                meeting=meeting,
+                person=replacing,
+                defaults={
+                    "status": Attendance.Status.EXCUSED,
+                    "municipality": membership.municipality,
+                },
+            )
+            if created:
+                change.record(f"attendance:{replacing.pk}", None, replaced.status)
     return attendance
+
+
+def attending_membership(meeting: Meeting, person: Person) -> Membership | None:
+    """The person's membership of the meeting's body on the day of the meeting."""
+    return (
+        Membership.objects.active(timezone.localdate(meeting.starts_at))
+        .filter(body=meeting.body_id, person=person)
+        .order_by("start_date")
+        .first()
+    )
+
+
+def substitute_refused(
+    meeting: Meeting, membership: Membership, replacing: Person | None, *, present: bool
+) -> list[FieldReason]:
+    """Why a substitute may not be recorded so: a substitute is present only in place of an
+    absent member of their own municipality (their designated one, if any); a member whose
+    substitute is present is not present themselves."""
+    substitute = membership.role == Membership.Role.SUBSTITUTE
+    if not present:
+        return []
+    if not substitute:
+        if replacing is not None:
+            return [FieldReason(_("Only a substitute replaces another member."), "replacing")]
+        taken = (
+            Attendance.objects.filter(meeting=meeting, replacing=membership.person_id)
+            .select_related("person")
+            .first()
+        )
+        if taken is not None:
+            return [
+                FieldReason(
+                    _("%(member)s is replaced at this meeting by %(substitute)s.")
+                    % {"member": membership.person, "substitute": taken.person},
+                    "status",
+                )
+            ]
+        return []
+    if replacing is None:
+        return [
+            FieldReason(
+                _("A substitute is present in place of an absent member: name whom they replace."),
+                "replacing",
+            )
+        ]
+    replaced = attending_membership(meeting, replacing)
+    if (
+        replaced is None
+        or replaced.role == Membership.Role.SUBSTITUTE
+        or replaced.municipality_id != membership.municipality_id
+    ):
+        return [
+            FieldReason(
+                _("%(person)s is not a member of the body for %(municipality)s.")
+                % {"person": replacing, "municipality": membership.municipality},
+                "replacing",
+            )
+        ]
+    if membership.substitutes_for_id not in (None, replacing.pk):
+        return [
+            FieldReason(
+                _("%(substitute)s is the substitute of %(member)s, not of %(person)s.")
+                % {
+                    "substitute": membership.person,
+                    "member": membership.substitutes_for,
+                    "person": replacing,
+                },
+                "replacing",
+            )
+        ]
+    if Attendance.objects.filter(
+        meeting=meeting, person=replacing, status=Attendance.Status.PRESENT
+    ).exists():
+        return [
+            FieldReason(
+                _("%(person)s is present: a substitute replaces an absent member.")
+                % {"person": replacing},
+                "replacing",
+            )
+        ]
+    other = (
+        Attendance.objects.filter(meeting=meeting, replacing=replacing)
+        .exclude(person=membership.person_id)
+        .select_related("person")
+        .first()
+    )
+    if other is not None:
+        return [
+            FieldReason(
+                _("%(member)s is replaced at this meeting by %(substitute)s.")
+                % {"member": replacing, "substitute": other.person},
+                "replacing",
+            )
+        ]
+    return []
+
+
+def moments_refused(
+    meeting: Meeting, arrived: int | None, left: int | None, *, present: bool
+) -> list[FieldReason]:
+    """Why the entries before which someone arrived or left cannot be recorded: only of
+    someone present, positions on the meeting's agenda, arriving before leaving."""
+    if arrived is None and left is None:
+        return []
+    if not present:
+        return [
+            FieldReason(
+                _("Only someone present arrives or leaves during the meeting."),
+                "left_before_entry" if arrived is None else "arrived_before_entry",
+            )
+        ]
+    positions = set(meeting.entries.values_list("position", flat=True))
+    reasons = [
+        FieldReason(
+            _("There is no entry %(position)s on this meeting's agenda.") % {"position": value},
+            field,
+        )
+        for field, value in (("arrived_before_entry", arrived), ("left_before_entry", left))
+        if value is not None and value not in positions
+    ]
+    if not reasons and arrived is not None and left is not None and arrived >= left:
+        reasons.append(
+            FieldReason(
+                _("Someone arrives before the entry before which they leave."),
+                "left_before_entry",
+            )
+        )
+    return reasons
 
 
 def attendance_everyone_present(*, meeting: Meeting, actor: Any) -> int:
@@ -160,6 +323,7 @@ def attendance_everyone_present(*, meeting: Meeting, actor: Any) -> int:
         members = (
             Membership.objects.active(timezone.localdate(meeting.starts_at))
             .filter(body=meeting.body_id)
+            .exclude(role=Membership.Role.SUBSTITUTE)
             .exclude(person__in=recorded)
             .order_by("person", "start_date")
         )

@@ -228,9 +228,11 @@ class Sitting:
         )
 
     def voters(self, decision: Decision) -> list[Attendance]:
-        """Who was present for the decision's vote: without a conflict of interest on it."""
+        """Who was present for the decision's vote: there when its entry was treated,
+        without a conflict of interest on it."""
         away = self.conflicted.get(decision.item_id, set())
-        return [a for a in self.present if a.person_id not in away]
+        position = next(e.position for e in self.entries if e.item_id == decision.item_id)
+        return [a for a in self.present if a.person_id not in away and a.present_for(position)]
 
 
 def conflicted_on(entries: list[AgendaEntry]) -> dict[int, set[int]]:

@@ -353,6 +353,7 @@ class Membership(models.Model):
         CHAIR = "chair", _("chair")
         MEMBER = "member", _("member")
         SECRETARY = "secretary", _("secretary")
+        SUBSTITUTE = "substitute", _("substitute")
 
     body = models.ForeignKey(Body, models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, models.CASCADE, related_name="memberships")
@@ -364,6 +365,18 @@ class Membership(models.Model):
         null=True,
         blank=True,
         verbose_name=_("municipality represented"),
+    )
+    substitutes_for = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        related_name="substitutes",
+        null=True,
+        blank=True,
+        verbose_name=_("substitutes for"),
+        help_text=_(
+            "For a substitute: the member of the same municipality they replace (empty: any "
+            "member of that municipality)."
+        ),
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -387,6 +400,10 @@ class Membership(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(substitutes_for__isnull=True) | Q(role="substitute"),
+                name="membership_only_substitutes_replace",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -409,3 +426,27 @@ class Membership(models.Model):
             raise ValidationError(
                 _("This person already has a membership of this body in that period.")
             )
+        if self.role == self.Role.SUBSTITUTE and self.municipality_id is None:
+            raise ValidationError(
+                {"municipality": _("A substitute represents a municipality: name it.")}
+            )
+        if self.substitutes_for_id is not None:
+            if self.role != self.Role.SUBSTITUTE:
+                raise ValidationError(
+                    {"substitutes_for": _("Only a substitute replaces another member.")}
+                )
+            replaced = (
+                Membership.objects.filter(body=self.body_id, person=self.substitutes_for_id)
+                .exclude(role=self.Role.SUBSTITUTE)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if replaced is None or replaced.municipality_id != self.municipality_id:
+                raise ValidationError(
+                    {
+                        "substitutes_for": _(
+                            "A substitute replaces a member of the same body and the same "
+                            "municipality."
+                        )
+                    }
+                )

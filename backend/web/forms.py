@@ -187,6 +187,15 @@ class ItemForm(forms.Form):
 class AttendanceForm(forms.Form):
     person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     status = forms.ChoiceField(choices=Attendance.Status.choices)
+    replacing = forms.IntegerField(
+        label=_("In place of"), required=False, min_value=1, max_value=2**63 - 1
+    )
+    arrived_before_entry = forms.IntegerField(
+        label=_("Arrived before entry"), required=False, min_value=1, max_value=10_000
+    )
+    left_before_entry = forms.IntegerField(
+        label=_("Left before entry"), required=False, min_value=1, max_value=10_000
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -6,6 +6,7 @@ so the pages show and allow exactly what the person may do, and say why not in D
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -533,15 +534,62 @@ def visible_meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def attendance_rows(meeting: Meeting) -> list[tuple[Membership, str]]:
-    recorded = dict(meeting.attendances.values_list("person", "status"))
-    members = (
+@dataclasses.dataclass
+class AttendanceRow:
+    """A member's line in the attendance block: what is recorded (or what was just sent
+    and refused), and for a substitute whom they may replace."""
+
+    membership: Membership
+    status: str = ""
+    replacing: int | None = None
+    arrived: int | None = None
+    left: int | None = None
+    replaceable: list[Membership] = dataclasses.field(default_factory=list)
+
+
+def attendance_rows(meeting: Meeting, sent: dict[str, Any] | None = None) -> list[AttendanceRow]:
+    """The members of the meeting's body with their attendance; `sent`: a refused form's
+    values, shown again on its member's line."""
+    recorded = {a.person_id: a for a in meeting.attendances.all()}
+    members = list(
         Membership.objects.active(timezone.localdate(meeting.starts_at))
         .filter(body=meeting.body)
         .select_related("person", "municipality")
         .order_by("municipality__name", "person__last_name")
     )
-    return [(membership, recorded.get(membership.person_id, "")) for membership in members]
+    rows = []
+    for membership in members:
+        row = AttendanceRow(membership)
+        if (attendance := recorded.get(membership.person_id)) is not None:
+            row.status = attendance.status
+            row.replacing = attendance.replacing_id
+            row.arrived = attendance.arrived_before_entry
+            row.left = attendance.left_before_entry
+        if sent and sent.get("person") == membership.person_id:
+            row.status = sent.get("status") or row.status
+            row.replacing = sent.get("replacing")
+            row.arrived = sent.get("arrived_before_entry")
+            row.left = sent.get("left_before_entry")
+        if membership.role == Membership.Role.SUBSTITUTE:
+            row.replaceable = [
+                other
+                for other in members
+                if other.role != Membership.Role.SUBSTITUTE
+                and other.municipality_id == membership.municipality_id
+                and membership.substitutes_for_id in (None, other.person_id)
+            ]
+        rows.append(row)
+    return rows
+
+
+def entry_positions(meeting: Meeting, visible: list[AgendaEntry]) -> list[tuple[int, str]]:
+    """The agenda positions someone can arrive or leave before, with the titles the
+    person may see."""
+    titles = {entry.position: entry.item.title for entry in visible}
+    return [
+        (position, f"{position}. {titles[position]}" if position in titles else str(position))
+        for position in meeting.entries.order_by("position").values_list("position", flat=True)
+    ]
 
 
 def tallies(meeting: Meeting) -> dict[int, str]:
@@ -583,6 +631,7 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         ],
         "hidden": meeting.entries.count() - len(entries),
         "attendance": attendance_rows(meeting),
+        "positions": entry_positions(meeting, entries),
         "statuses": Attendance.Status.choices,
         "quorum": quorum_of(meeting),
         "may_record": can.can_run_meeting(user, meeting)
@@ -665,6 +714,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = visible_meeting(request, pk)
     errors: list[str] = []
     recorded = ""
+    sent: dict[str, Any] = {}
     if "everyone" in request.POST:
         try:
             attendance_everyone_present(meeting=meeting, actor=request.user)
@@ -673,39 +723,54 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except TransitionError as error:
             errors = reasons_of(error)
     else:
-        errors, recorded = record_one(request, meeting)
+        errors, recorded, sent = record_one(request, meeting)
     if request.htmx:  # type: ignore[attr-defined]
         context = meeting_context(request, meeting) | {"errors": errors, "recorded": recorded}
+        if sent:
+            context["attendance"] = attendance_rows(meeting, sent)
         return render(request, "web/_attendance.html", context, status=200)
     for reason in errors:
         messages.error(request, reason)
     return redirect("web:meeting", pk=meeting.pk)
 
 
-def record_one(request: HttpRequest, meeting: Meeting) -> tuple[list[str], str]:
-    """Record the attendance of the member the form names: why not, and whose it was."""
+def record_one(request: HttpRequest, meeting: Meeting) -> tuple[list[str], str, dict[str, Any]]:
+    """Record the attendance of the member the form names: why not, whose it was, and
+    (when refused) the values sent."""
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        return [str(message) for field in form.errors.values() for message in field], ""
+        reasons = [
+            f"{form.fields[name].label}: {message}" if form.fields[name].label else str(message)
+            for name, field in form.errors.items()
+            for message in field
+        ]
+        return reasons, "", {}
+    data = form.cleaned_data
     member = (
-        Membership.objects.filter(body=meeting.body, person=form.cleaned_data["person"])
+        Membership.objects.filter(body=meeting.body, person=data["person"])
         .select_related("person")
         .first()
     )
     if member is None:
-        return [_("This person is not a member of the body.")], ""
+        return [_("This person is not a member of the body.")], "", {}
+    replacing = Person.objects.filter(pk=data["replacing"]).first() if data["replacing"] else None
+    if data["replacing"] and replacing is None:
+        return [_("This person is not a member of the body.")], str(member.person_id), data
     try:
         attendance_record(
             meeting=meeting,
             person=member.person,
-            status=form.cleaned_data["status"],
+            status=data["status"],
+            replacing=replacing,
+            arrived_before_entry=data["arrived_before_entry"],
+            left_before_entry=data["left_before_entry"],
             actor=request.user,
         )
     except NotVisible:
         raise Http404 from None
     except TransitionError as error:
-        return reasons_of(error), str(member.person_id)
-    return [], str(member.person_id)
+        return reasons_of(error), str(member.person_id), data
+    return [], str(member.person_id), {}
 
 
 # --- Help ------------------------------------------------------------------------------

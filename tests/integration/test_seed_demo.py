@@ -209,8 +209,9 @@ def test_the_people(midwest: Region) -> None:
         assert staff.organisation == "DVV Midwest"
         assert staff.service.code == code
     people = Person.objects.all()
-    # Mayors and general directors, DVV staff, the coordinator and admin, six OCMW chairs.
-    assert people.count() == 16 * 2 + 4 + 2 + 6
+    # Mayors and general directors, DVV staff, the coordinator and admin, six OCMW chairs,
+    # two aldermen who stand in for their mayor.
+    assert people.count() == 16 * 2 + 4 + 2 + 6 + 2
     assert not people.exclude(region=midwest).exists()
     assert not people.filter(first_name="").exists()
     assert not people.filter(last_name="").exists()
@@ -298,7 +299,10 @@ def test_a_meeting_of_the_story_is_held_with_a_secret_vote_a_chair_and_a_secreta
     decision = Decision.objects.get(meeting__body__region=midwest, secret=True)
     meeting = decision.meeting
     assert not decision.votes.exists() and not decision.consensus
-    present = len(quorum_of(meeting).present)
+    entry = AgendaEntry.objects.get(meeting=meeting, item=decision.item)
+    present = len(quorum_of(meeting, entry).present)
+    # Tielt's mayor left before this entry: one municipality fewer than at the meeting.
+    assert present == len(quorum_of(meeting).present) - 1
     assert sum(decision.tally.values()) == present
     assert decision.tally == {"for": present - 3, "against": 1, "abstain": 2}
     assert meeting.presiding.username == "mayor-pittem"
@@ -307,6 +311,21 @@ def test_a_meeting_of_the_story_is_held_with_a_secret_vote_a_chair_and_a_secreta
     # Every meeting held has its moments and its presiding chair.
     for held in Meeting.objects.filter(body__region=midwest, opened_at__isnull=False):
         assert held.presiding is not None
+
+
+def test_a_meeting_of_the_story_has_a_substitute_in_place_of_an_excused_mayor(
+    midwest: Region,
+) -> None:
+    substitute = Attendance.objects.get(
+        meeting__body__region=midwest, replacing__isnull=False, status="present"
+    )
+    assert substitute.person.username == "alderman-izegem"
+    assert substitute.replacing.username == "mayor-izegem"
+    assert substitute.municipality.name == "Izegem"
+    meeting = substitute.meeting
+    assert meeting.attendances.get(person=substitute.replacing).status == "excused"
+    assert substitute.municipality_id in quorum_of(meeting).present
+    assert meeting.state == "minutes_approved"
 
 
 def test_a_meeting_of_the_story_treats_an_urgent_item_once_its_urgency_was_accepted(
