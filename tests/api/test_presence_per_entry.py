@@ -112,7 +112,7 @@ def test_who_left_before_an_entry_does_not_count_for_it_nor_vote_on_it(
 
 
 def test_who_arrived_later_counts_from_that_entry_on(world: World, api: Api) -> None:
-    roeselare, tielt, izegem = world.municipalities
+    roeselare, _tielt, izegem = world.municipalities
     meeting, items = three_entries(world)
     attendance_record(
         meeting=meeting, person=world.third_member, status="absent", actor=world.coordinator
