@@ -137,7 +137,7 @@ def test_a_conflict_without_a_person_names_the_person_field(world: World) -> Non
 
 
 def test_a_conflict_on_another_meeting_s_entry_is_not_found(world: World) -> None:
-    meeting, entry = convened(world, world.prepared_item())
+    _meeting, entry = convened(world, world.prepared_item())
     other = world.meeting()
     answer = signed_in(world.coordinator).post(
         f"/vergaderingen/{other.pk}/punten/{entry.pk}/belangenconflicten/",
