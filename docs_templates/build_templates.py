@@ -241,7 +241,7 @@ def fix_widths(table: Table, widths: list[float]) -> None:
     total = table._tbl.tblPr.find(qn("w:tblW"))
     if total is not None:
         total.set(qn("w:type"), "dxa")
-        total.set(qn("w:w"), str(round(Cm(sum(widths)).twips)))
+        total.set(qn("w:w"), str(sum(Cm(width).twips for width in widths)))
     for column, width in enumerate(widths):
         table.columns[column].width = Cm(width)
         for row_cell in table.columns[column].cells:
