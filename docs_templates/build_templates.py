@@ -110,6 +110,12 @@ def sober_styles(document: DocumentObject) -> None:
     document.styles["Footer"].paragraph_format.tab_stops.clear_all()
     for heading in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
         document.styles[heading].paragraph_format.keep_with_next = True
+    # No hyphenation: a word in a narrow table column stays whole (LibreOffice would
+    # otherwise hyphenate it where the language allows).
+    no_hyphens = OxmlElement("w:suppressAutoHyphens")
+    document.styles["Normal"].element.get_or_add_pPr().insert_element_before(
+        no_hyphens, *AFTER_BORDER[AFTER_BORDER.index("w:suppressAutoHyphens") + 1 :]
+    )
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -228,8 +234,14 @@ def loop_table(
 
 
 def fix_widths(table: Table, widths: list[float]) -> None:
-    """Give the columns fixed widths (Word reads the cells, LibreOffice the grid)."""
+    """Give the columns fixed widths (Word reads the cells, LibreOffice the grid) and the
+    table their sum, in a fixed layout: no reader widens a column to fit a word or
+    narrows one below its width."""
     table.autofit = False
+    total = table._tbl.tblPr.find(qn("w:tblW"))
+    if total is not None:
+        total.set(qn("w:type"), "dxa")
+        total.set(qn("w:w"), str(sum(Cm(width).twips for width in widths)))
     for column, width in enumerate(widths):
         table.columns[column].width = Cm(width)
         for row_cell in table.columns[column].cells:
@@ -244,7 +256,7 @@ def facts_table(document: DocumentObject, rows: list[tuple[str, list[Part]]]) ->
         cell(table, index, 0, (label, "bold"))
         shade(table.cell(index, 0), HEADER_FILL)
         cell(table, index, 1, *parts)
-    fix_widths(table, [4, 12.4])
+    fix_widths(table, [4.4, 12.0])
     document.add_paragraph()
 
 
@@ -552,9 +564,27 @@ def attendance_list(document: DocumentObject, label: str, people: str) -> None:
 def minutes() -> DocumentObject:
     """The minutes of a meeting."""
     document = new_document("Notulen")
-    para(document, "Notulen", style="Title")
+    para(
+        document,
+        "Notulen",
+        "{% if not meeting.minutes_approved %}",
+        " (ontwerp)",
+        "{% endif %}",
+        style="Title",
+    )
     para(document, "{{ meeting.body }}", " · ", *HELD_ON, style="Subtitle")
-    tag(document, "if not meeting.minutes_approved")
+    tag(document, "if meeting.minutes_approved")
+    para(
+        document,
+        "Goedgekeurd",
+        "{% if meeting.minutes_approved_on %}",
+        " op ",
+        "{{ meeting.minutes_approved_on }}",
+        "{% endif %}",
+        ".",
+        style="Midwest Label",
+    )
+    tag(document, "else")
     para(document, "Ontwerp: deze notulen zijn nog niet goedgekeurd.", style="Midwest Notice")
     tag(document, "endif")
     version_notice(document, "agendapunt(en)")
@@ -597,6 +627,9 @@ def minutes() -> DocumentObject:
     text_block(document, "Bespreking", "entry.note")
     conflicts_block(document)
     decision_block(document)
+    tag(document, "if entry.remark")
+    para(document, "Opmerking van de voorzitter: ", "{{ entry.remark }}")
+    tag(document, "endif")
     tag(document, "if entry.actions")
     para(document, "Opvolging", style="Midwest Label")
     tag(document, "for action in entry.actions")
@@ -736,7 +769,7 @@ def actions_table(document: DocumentObject, loop: str) -> None:
             ["{{ action.due_date }}", "{% if action.overdue %}", " (te laat)", "{% endif %}"],
             ["{{ action.state }}"],
         ],
-        [7.2, 3.8, 3.6, 1.8],
+        [6.0, 4.0, 3.6, 2.8],
     )
 
 
@@ -788,6 +821,7 @@ def excerpt() -> DocumentObject:
         ".",
         style="Midwest Meta",
     )
+    signatures(document)
     return document
 
 

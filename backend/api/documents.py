@@ -23,7 +23,12 @@ from backend.api.negotiation import file_action
 from backend.documents.models import DocumentSignature, GeneratedDocument
 from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
-from backend.documents.selectors import documents_visible_to
+from backend.documents.selectors import (
+    documents_visible_to,
+    minutes_approved_at,
+    version_label,
+    with_minutes_approval,
+)
 from backend.documents.services import document_generate
 from backend.documents.signing import current_pdf
 from backend.files.errors import StoreUnavailable
@@ -58,6 +63,8 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
     size = serializers.SerializerMethodField()
     pdf_sha256 = serializers.SerializerMethodField()
     signatures = serializers.SerializerMethodField()
+    minutes_approved_at = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
 
     class Meta:
         model = GeneratedDocument
@@ -73,6 +80,8 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
             "size",
             "pdf_sha256",
             "signatures",
+            "minutes_approved_at",
+            "label",
             "created_at",
         ]
         read_only_fields = fields
@@ -105,6 +114,18 @@ class DocumentSerializer(serializers.ModelSerializer[GeneratedDocument]):
         pdf = getattr(document, "pdf", None)
         return pdf.sha256 if pdf is not None else None
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_minutes_approved_at(self, document: GeneratedDocument) -> str | None:
+        """When the minutes of this version were approved: set on the approved minutes
+        only; null for a draft of the minutes and for the other kinds."""
+        approved = minutes_approved_at(document)
+        return serializers.DateTimeField().to_representation(approved) if approved else None
+
+    def get_label(self, document: GeneratedDocument) -> str:
+        """What a version of the minutes is, in words ("ontwerp", "goedgekeurd op 7 april
+        2026"); empty for the other kinds."""
+        return version_label(document)
+
     @extend_schema_field(SignatureSerializer(many=True))
     def get_signatures(self, document: GeneratedDocument) -> list[dict[str, Any]]:
         """Who signed the PDF, in order (the meeting page also says whether each holds)."""
@@ -133,7 +154,7 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
 
     def get_queryset(self) -> QuerySet[GeneratedDocument]:
         return (
-            documents_visible_to(self.request.user)
+            with_minutes_approval(documents_visible_to(self.request.user))
             .select_related("meeting__body", "pdf")
             .prefetch_related("signatures__signer")
         )

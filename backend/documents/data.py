@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.agenda.selectors import chair_remark, tally_parts
+from backend.audit.models import TransitionLog
 from backend.documents.pictures import chart_png
 from backend.documents.render import Picture, clean_text
 from backend.followup import figures
@@ -84,6 +86,8 @@ class MeetingInfo:
     """The chair who presided (signs the minutes and the decision list)."""
     secretary: str = ""
     """The secretary of the meeting (signs them too)."""
+    minutes_approved_on: str = ""
+    """The day the minutes were approved ("dinsdag 7 april 2026"); "" for a draft."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,9 @@ class EntryInfo:
     urgency: str = ""
     """The body's acceptance of the urgency in words (empty when not urgent or not
     accepted)."""
+    remark: str = ""
+    """What the chair said when the entry was postponed, sent back or taken note of (the
+    step's comment); a decision keeps its own remark."""
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,16 @@ def _meeting_info(meeting: Meeting) -> MeetingInfo:
         .order_by("person__last_name", "person__first_name", "id")
     )
     opened = meeting.opened_at
+    approved = (
+        TransitionLog.objects.steps()
+        .for_object(meeting)
+        .filter(transition="approve_minutes")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+        if meeting.state == MeetingState.MINUTES_APPROVED
+        else None
+    )
     return MeetingInfo(
         held_on=dutch_date(opened) if opened else "",
         moved=bool(opened) and timezone.localdate(opened) != timezone.localdate(meeting.starts_at),
@@ -322,6 +339,7 @@ def _meeting_info(meeting: Meeting) -> MeetingInfo:
         chairs=names_list(person_name(m.person) for m in chairs),
         state=str(meeting.get_state_display()),
         minutes_approved=meeting.state == MeetingState.MINUTES_APPROVED,
+        minutes_approved_on=dutch_date(approved) if approved else "",
         standing=tuple(clean_text(str(point)) for point in meeting.standing_entries or ()),
     )
 
@@ -412,7 +430,36 @@ def _decision_info(decision: Decision) -> DecisionInfo:
     )
 
 
-def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -> EntryInfo:
+CLOSING_STEPS = ("postpone", "return_for_rework", "take_note")
+"""The steps that deal with an entry without deciding it; the chair's comment with one is
+the entry's remark in the minutes."""
+
+
+def _remarks(meeting: Meeting, entries: Sequence[AgendaEntry]) -> dict[int, str]:
+    """Per item, the comment of the step that dealt with it at this meeting without a
+    decision (postponed, sent back, taken note of), if it had one."""
+    opened = meeting.opened_at
+    if opened is None or not entries:
+        return {}
+    steps = (
+        TransitionLog.objects.steps()
+        .filter(
+            content_type=ContentType.objects.get_for_model(AgendaItem),
+            object_id__in=[str(entry.item_id) for entry in entries],
+            transition__in=CLOSING_STEPS,
+            at__gte=opened,
+        )
+        .exclude(comment="")
+        .order_by("at", "id")
+    )
+    if meeting.closed_at is not None:
+        steps = steps.filter(at__lte=meeting.closed_at)
+    return {int(step.object_id): clean_text(step.comment) for step in steps}
+
+
+def _entry_info(
+    entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool, remark: str = ""
+) -> EntryInfo:
     item = entry.item
     # The agenda reads no decisions (asking would cost a query per entry).
     decision = getattr(item, "decision", None) if with_decisions else None
@@ -435,11 +482,13 @@ def _entry_info(entry: AgendaEntry, meeting: Meeting, *, with_decisions: bool) -
         decision=_decision_info(decision) if decision is not None else None,
         actions=tuple(_action_info(a, decision.number if decision else "") for a in actions),
         conflicts=tuple(
-            ConflictInfo(name=person_name(c.person), reason=clean_text(c.reason))
+            # The template ends the sentence: a reason's own full stop is not doubled.
+            ConflictInfo(name=person_name(c.person), reason=clean_text(c.reason).rstrip(" ."))
             for c in getattr(entry, "conflicts_shown", [])
         ),
         urgency_reason=clean_text(entry.urgency_reason) if entry.urgent else "",
         urgency=urgency_words(entry),
+        remark=remark if decision is None else "",
     )
 
 
@@ -502,10 +551,16 @@ def _listing(
     entries, left_out, confidential = _split(
         _entries(meeting, outcomes, with_decisions=with_decisions), public
     )
+    remarks = _remarks(meeting, entries) if with_decisions else {}
     return {
         "document": _document_info(kind, version, public, left_out),
         "meeting": _meeting_info(meeting),
-        "entries": tuple(_entry_info(e, meeting, with_decisions=with_decisions) for e in entries),
+        "entries": tuple(
+            _entry_info(
+                e, meeting, with_decisions=with_decisions, remark=remarks.get(e.item_id, "")
+            )
+            for e in entries
+        ),
         "confidential_items": confidential,
     }
 

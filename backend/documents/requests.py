@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from backend.documents.data import BUILDERS, DocumentData, in_site_language
+from backend.documents.data import BUILDERS, DocumentData, dutch_date, in_site_language
 from backend.documents.models import (
     DocumentRequest,
     GeneratedDocument,
@@ -163,12 +163,15 @@ def _failed(request: DocumentRequest, error: str) -> None:
 
 
 @in_site_language
-def _described(data: DocumentData, state: str) -> DocumentData:
-    """The data as of the state the document was requested in."""
+def _described(data: DocumentData, request: DocumentRequest) -> DocumentData:
+    """The data as of the state the document was requested in: approved minutes on the
+    day of the step that approved them, a draft before."""
+    approved = request.state == MeetingState.MINUTES_APPROVED
     meeting = replace(
         data.meeting,
-        state=str(MeetingState(state).label),
-        minutes_approved=state == MeetingState.MINUTES_APPROVED,
+        state=str(MeetingState(request.state).label),
+        minutes_approved=approved,
+        minutes_approved_on=dutch_date(request.cause.at) if approved else "",
     )
     return replace(data, meeting=meeting)
 
@@ -183,12 +186,10 @@ def _make(request: DocumentRequest) -> GeneratedDocument:
         last = last_version(meeting, kind)
         version = last + 1
         # Render and store the files with no lock held: the long part.
-        public = _described(build(meeting, public=True, version=version), request.state)
+        public = _described(build(meeting, public=True, version=version), request)
         editions = [public]
         if public.document.left_out:
-            editions.append(
-                _described(build(meeting, public=False, version=version), request.state)
-            )
+            editions.append(_described(build(meeting, public=False, version=version), request))
         documents = [
             edition_written(
                 meeting_id=meeting.pk,

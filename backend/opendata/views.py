@@ -31,6 +31,7 @@ from backend.documents.data import is_confidential
 from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
+from backend.documents.selectors import version_label
 from backend.documents.signing import SignatureView, current_pdf, signatures_checked
 from backend.files.errors import StoreUnavailable
 from backend.http.downloads import stored_file_response
@@ -238,6 +239,7 @@ def documents_of(meeting: Meeting) -> list[dict[str, Any]]:
             "name": name,
             "title": DOCUMENT_TITLES[name],
             "word": document,
+            "label": version_label(document) if document is not None else "",
             "pdf": current_pdf(document) if document is not None else None,
             "signatures": signed_status(document) if document is not None else [],
             "jsonld": reverse("opendata:document", args=[meeting.pk, name]),

@@ -25,9 +25,10 @@ from backend.meetings.services import (
     may_record_conflicts,
 )
 from backend.organisations.models import Membership, Person
-from backend.web.forms import attempt
+from backend.web.forms import ConflictForm, add_reasons, attempt
 from backend.web.minutes import visible_entry
 from workflows.engine import may_edit
+from workflows.errors import NotVisible, TransitionError
 from workflows.states import MeetingState
 
 
@@ -92,17 +93,31 @@ def person_in_region(request: HttpRequest, value: str) -> Person | None:
 def entry_conflict_add(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     """Report a conflict of interest on one entry (form "Belangenconflict melden")."""
     found = visible_entry(request, pk, entry)
-    person = person_in_region(request, request.POST.get("person", ""))
-    reason = request.POST.get("reason", "")
-    if person is None:
-        messages.error(request, _("Choose the person with the conflict of interest."))
-        return back_to(found)
-    attempt(
-        request,
-        lambda: conflict_record(entry=found, person=person, reason=reason, actor=request.user),
-        _("The conflict of interest is recorded."),
-    )
-    return back_to(found)
+    form = ConflictForm(request.POST, entry=found.pk)
+    if form.is_valid():
+        person = person_in_region(request, form.cleaned_data["person"])
+        if person is None:
+            form.add_error("person", _("Choose the person with the conflict of interest."))
+        else:
+            try:
+                conflict_record(
+                    entry=found,
+                    person=person,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except NotVisible:
+                raise Http404 from None
+            except TransitionError as error:
+                add_reasons(form, error)
+            else:
+                messages.success(request, _("The conflict of interest is recorded."))
+                return back_to(found)
+    # The meeting's page is built in views, which reads this module's context: imported
+    # here, where a refusal needs it.
+    from backend.web.views import meeting_page, visible_meeting
+
+    return meeting_page(request, visible_meeting(request, pk), {"conflict_form": form})
 
 
 @login_required

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,11 @@ from backend.audit import second_factor
 from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import conversion_available
 from backend.documents.requests import open_requests
-from backend.documents.selectors import documents_visible_to
+from backend.documents.selectors import (
+    documents_visible_to,
+    version_label,
+    with_minutes_approval,
+)
 from backend.documents.signing import (
     SIGNED_STATES,
     SignatureView,
@@ -39,6 +44,8 @@ class DocumentRow:
     document: GeneratedDocument
     pdf: SignedFile | None
     superseded_by: int | None
+    label: str
+    """What a version of the minutes is: "ontwerp" or "goedgekeurd op 7 april 2026"."""
     signatures: list[SignatureView]
     signed_by_all: bool
     may_sign: bool
@@ -46,12 +53,12 @@ class DocumentRow:
 
 
 def document_rows(user: Any, meeting: Meeting) -> list[DocumentRow]:
-    """Return the meeting's documents the person may see, newest version of a kind first."""
+    """Return the meeting's documents the person may see, newest version of a kind first
+    (the approved minutes before their drafts)."""
     documents = list(
-        documents_visible_to(user)
-        .filter(meeting=meeting)
+        with_minutes_approval(documents_visible_to(user).filter(meeting=meeting))
         .select_related("pdf", "meeting__body")
-        .order_by("kind", "-version", "-public")
+        .order_by("kind", F("minutes_approved_at").desc(nulls_last=True), "-version", "-public")
     )
     newest: dict[str, int] = {}
     for document in documents:
@@ -69,6 +76,7 @@ def document_rows(user: Any, meeting: Meeting) -> list[DocumentRow]:
                 document=document,
                 pdf=current_pdf(document),
                 superseded_by=latest if latest != document.version else None,
+                label=version_label(document),
                 signatures=checked,
                 signed_by_all=bool(checked) and len(checked) >= signer_count,
                 may_sign=may_sign(document, user),

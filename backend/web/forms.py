@@ -213,3 +213,50 @@ def attempt(request: HttpRequest, change: Callable[[], object], done: str) -> No
         messages.error(request, str(error))
     else:
         messages.success(request, done)
+
+
+class SecretaryForm(forms.Form):
+    """The secretary of a meeting, chosen on its page; a refusal names the one field."""
+
+    secretary = forms.CharField(label=_("Secretary"), required=False, max_length=20)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "meeting-%s")
+        super().__init__(*args, **kwargs)
+
+    def refuse(self, error: TransitionError) -> None:
+        """Show the service's refusal: a reason about the choice beside the field (the
+        only one), a step that is not possible now above the form."""
+        if isinstance(error, GuardFailed):
+            for reason in error.reasons:
+                self.add_error("secretary", str(reason))
+            return
+        add_reasons(self, error)
+
+    @property
+    def chosen(self) -> str:
+        """The person chosen, as posted."""
+        return str(self.data.get("secretary", ""))
+
+
+class ConflictForm(forms.Form):
+    """A conflict of interest reported on one agenda entry (art. 27 DLB)."""
+
+    person = forms.CharField(label=_("Person"), max_length=20)
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=MAX_TEXT)
+
+    def __init__(self, *args: Any, entry: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"conflict-%s-{entry}")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].error_messages["required"] = _(
+            "Choose the person with the conflict of interest."
+        )
+        self.entry = entry
+
+    @property
+    def chosen(self) -> str:
+        return str(self.data.get("person", ""))
+
+    @property
+    def typed_reason(self) -> str:
+        return str(self.data.get("reason", ""))

@@ -74,6 +74,7 @@ from backend.web.forms import (
     AttachmentForm,
     AttendanceForm,
     ItemForm,
+    SecretaryForm,
     add_reasons,
     form_page,
     groups_for,
@@ -642,12 +643,21 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     } | documents_context(user, meeting)
 
 
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = visible_meeting(request, pk)
+def meeting_page(
+    request: HttpRequest, meeting: Meeting, refused: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Render the meeting's page: 200, or 400 with a refused form of the page (`refused`:
+    the bound form under the name the template reads), which keeps what was typed and
+    opens with its error summary."""
     context = meeting_context(request, meeting)
     context |= conflicts_context(request.user, meeting, [row[0] for row in context["entries"]])
-    return render(request, "web/meeting_detail.html", context)
+    status = 400 if refused else 200
+    return render(request, "web/meeting_detail.html", context | (refused or {}), status=status)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_page(request, visible_meeting(request, pk))
 
 
 @login_required
@@ -688,7 +698,8 @@ def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_secretary(request: HttpRequest, pk: int) -> HttpResponse:
     """Set (or clear) the secretary of a planned or convened meeting."""
     meeting = visible_meeting(request, pk)
-    chosen = request.POST.get("secretary", "")
+    form = SecretaryForm(request.POST)
+    chosen = str(request.POST.get("secretary", ""))[:20]
     person = Person.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     try:
         if chosen and person is None:
@@ -699,10 +710,10 @@ def meeting_secretary(request: HttpRequest, pk: int) -> HttpResponse:
     except NotVisible:
         raise Http404 from None
     except TransitionError as error:
-        for reason in reasons_of(error):
-            messages.error(request, reason)
-    else:
-        messages.success(request, _("The secretary is saved."))
+        form.is_valid()
+        form.refuse(error)
+        return meeting_page(request, meeting, {"secretary_form": form})
+    messages.success(request, _("The secretary is saved."))
     return HttpResponseRedirect(reverse("web:meeting", args=[meeting.pk]) + "#secretary")
 
 

@@ -85,3 +85,62 @@ def test_the_chair_removes_a_conflict_in_session(world: World) -> None:
     answer = chair.post(f"/vergaderingen/{meeting.pk}{remove}", follow=True)
     assert "Het belangenconflict is verwijderd." in text(answer)
     assert not Conflict.objects.exists()
+
+
+def test_a_refused_conflict_comes_back_with_what_was_typed_and_an_error_summary(
+    world: World,
+) -> None:
+    meeting, entry = convened(world, world.prepared_item())
+    client = signed_in(world.coordinator)
+    answer = client.post(
+        f"/vergaderingen/{meeting.pk}/punten/{entry.pk}/belangenconflicten/",
+        {"person": world.author.pk, "reason": "Zaakvoerder van de aannemer"},
+    )
+    assert answer.status_code == 400
+    page = text(answer)
+    # The summary comes first in the open form, takes the focus and names the field.
+    form = page[page.index('<details class="conflict-form" open>') :]
+    assert form.index("data-error-summary") < form.index('name="person"')
+    assert f'<a href="#conflict-person-{entry.pk}">Persoon: Deze persoon is geen lid' in form
+    assert 'value="Zaakvoerder van de aannemer"' in form
+    assert f'aria-describedby="conflict-person-{entry.pk}-error"' in form
+    assert not Conflict.objects.exists()
+
+
+def test_a_reason_too_long_is_refused_beside_the_reason_and_kept(world: World) -> None:
+    meeting, entry = convened(world, world.prepared_item())
+    client = signed_in(world.cluster_member)
+    long_reason = "Bestuurder van de vzw " * 60
+    answer = client.post(
+        f"/vergaderingen/{meeting.pk}/punten/{entry.pk}/belangenconflicten/",
+        {"person": world.cluster_member.pk, "reason": long_reason},
+    )
+    assert answer.status_code == 400
+    page = text(answer)
+    assert f'<a href="#conflict-reason-{entry.pk}">Reden (niet verplicht): ' in page
+    assert f'value="{long_reason}"' in page
+    # The person chosen stays chosen.
+    assert f'<option value="{world.cluster_member.pk}" selected>' in page
+    assert not Conflict.objects.exists()
+
+
+def test_a_conflict_without_a_person_names_the_person_field(world: World) -> None:
+    meeting, entry = convened(world, world.prepared_item())
+    answer = signed_in(world.coordinator).post(
+        f"/vergaderingen/{meeting.pk}/punten/{entry.pk}/belangenconflicten/",
+        {"person": "", "reason": "Familie"},
+    )
+    assert answer.status_code == 400
+    page = text(answer)
+    assert f'<a href="#conflict-person-{entry.pk}">Persoon: ' in page
+    assert 'value="Familie"' in page
+
+
+def test_a_conflict_on_another_meeting_s_entry_is_not_found(world: World) -> None:
+    _meeting, entry = convened(world, world.prepared_item())
+    other = world.meeting()
+    answer = signed_in(world.coordinator).post(
+        f"/vergaderingen/{other.pk}/punten/{entry.pk}/belangenconflicten/",
+        {"person": world.cluster_member.pk},
+    )
+    assert answer.status_code == 404

@@ -117,6 +117,36 @@ def test_the_secretary_is_chosen_on_the_meeting_page(world: World) -> None:
     assert meeting.secretary == world.group_member
 
 
+def test_a_refused_secretary_comes_back_on_the_page_with_an_error_summary(
+    world: World,
+) -> None:
+    member(world.group_member, world.cluster, Membership.Role.SECRETARY, None)
+    meeting = convened(world)
+    client = signed_in(world.cluster_chair)
+    refused = client.post(
+        f"/vergaderingen/{meeting.pk}/secretaris/", {"secretary": world.director.pk}
+    )
+    assert refused.status_code == 400
+    page = text(refused)
+    form = page[page.index('class="inline secretary-form"') :]
+    assert form.index("data-error-summary") < form.index('name="secretary"')
+    assert (
+        '<a href="#meeting-secretary">Secretaris: De secretaris moet een secretaris van het '
+        "orgaan of de coördinator zijn.</a>" in form
+    )
+    assert 'aria-describedby="meeting-secretary-error"' in form
+    # Nobody is chosen: the refused person is no choice, and the saved one is not shown as
+    # if it had been picked.
+    assert " selected>" not in form[: form.index("</select>")]
+    meeting.refresh_from_db()
+    assert meeting.secretary is None
+    # A person who may not set the secretary reads why, at the top of the page.
+    other = signed_in(world.third_member)
+    answer = other.post(f"/vergaderingen/{meeting.pk}/secretaris/", {"secretary": ""})
+    assert answer.status_code == 400
+    assert "data-error-summary" in text(answer)
+
+
 def in_session(world: World) -> tuple[AgendaItem, Meeting]:
     item = world.prepared_item(title="Voordracht van een bestuurder")
     meeting = convened(world, item)
