@@ -538,6 +538,18 @@ def agenda() -> DocumentObject:
     return document
 
 
+def comings_and_goings(document: DocumentObject) -> None:
+    """Add who left and who joined the meeting before the entry (its quorum and voters
+    follow who was there)."""
+    for names, says in (
+        ("entry.left", "verlaat de vergadering"),
+        ("entry.arrived", "vervoegt de vergadering"),
+    ):
+        tag(document, f"for name in {names}")
+        para(document, "{{ name }}", f" {says}.", style="Midwest Meta")
+        tag(document, "endfor")
+
+
 def attendance_list(document: DocumentObject, label: str, people: str) -> None:
     para(document, label, style="Heading 3")
     tag(document, f"for person in {people}")
@@ -551,6 +563,11 @@ def attendance_list(document: DocumentObject, label: str, people: str) -> None:
         "{% if person.function %}",
         " (",
         "{{ person.function }}",
+        ")",
+        "{% endif %}",
+        "{% if person.replacing %}",
+        " (vervangt ",
+        "{{ person.replacing }}",
         ")",
         "{% endif %}",
         style="List Bullet",
@@ -604,6 +621,7 @@ def minutes() -> DocumentObject:
     attendance_list(document, "Afwezig", "attendance.absent")
     para(document, "Behandelde punten", style="Heading 1")
     tag(document, "for entry in entries")
+    comings_and_goings(document)
     para(document, "{{ entry.number }}", ". ", "{{ entry.title }}", style="Heading 2")
     para(
         document,

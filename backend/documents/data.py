@@ -7,6 +7,7 @@ fields a coordinator can use in the templates (docs_templates/README.md lists th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -95,6 +96,8 @@ class PersonInfo:
     name: str
     municipality: str
     function: str
+    replacing: str = ""
+    """For a substitute present: the member they replace."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,10 @@ class EntryInfo:
     remark: str = ""
     """What the chair said when the entry was postponed, sent back or taken note of (the
     step's comment); a decision keeps its own remark."""
+    arrived: tuple[str, ...] = ()
+    """Who joined the meeting before this entry (minutes)."""
+    left: tuple[str, ...] = ()
+    """Who left the meeting before this entry (minutes)."""
 
 
 @dataclass(frozen=True)
@@ -580,7 +587,7 @@ def agenda_data(meeting: Meeting, *, public: bool, version: int) -> AgendaData:
 
 
 def _attendance_info(meeting: Meeting) -> AttendanceInfo:
-    rows = meeting.attendances.select_related("person", "municipality").order_by(
+    rows = meeting.attendances.select_related("person", "municipality", "replacing").order_by(
         "municipality__name", "person__last_name", "person__first_name", "id"
     )
     by_status: dict[str, list[PersonInfo]] = defaultdict(list)
@@ -590,6 +597,7 @@ def _attendance_info(meeting: Meeting) -> AttendanceInfo:
                 name=person_name(row.person),
                 municipality=row.municipality.name if row.municipality else "",
                 function=str(row.person.get_function_display()),
+                replacing=person_name(row.replacing) if row.replacing else "",
             )
         )
     quorum = quorum_of(meeting)
@@ -609,7 +617,41 @@ def minutes_data(meeting: Meeting, *, public: bool, version: int) -> MinutesData
     listing = _listing(
         "minutes", meeting, HANDLED, with_decisions=True, public=public, version=version
     )
+    listing["entries"] = _comings_and_goings(meeting, listing["entries"])
     return MinutesData(**listing, attendance=_attendance_info(meeting))
+
+
+def _comings_and_goings(meeting: Meeting, entries: tuple[EntryInfo, ...]) -> tuple[EntryInfo, ...]:
+    """The entries (in agenda order), each with who joined and who left the meeting before
+    it was treated."""
+    arrived: dict[int, list[str]] = defaultdict(list)
+    left: dict[int, list[str]] = defaultdict(list)
+    moving = (
+        meeting.attendances.filter(status=Attendance.Status.PRESENT)
+        .filter(Q(arrived_before_entry__isnull=False) | Q(left_before_entry__isnull=False))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    for row in moving:
+        if row.arrived_before_entry is not None:
+            arrived[row.arrived_before_entry].append(person_name(row.person))
+        if row.left_before_entry is not None:
+            left[row.left_before_entry].append(person_name(row.person))
+    # An entry the minutes leave out (a confidential one in the public edition) passes who
+    # came and went on to the next entry they list.
+    shown = []
+    after = 0
+    for entry in entries:
+        span = range(after + 1, entry.number + 1)
+        shown.append(
+            dataclasses.replace(
+                entry,
+                arrived=tuple(name for p in span for name in arrived[p]),
+                left=tuple(name for p in span for name in left[p]),
+            )
+        )
+        after = entry.number
+    return tuple(shown)
 
 
 @in_site_language

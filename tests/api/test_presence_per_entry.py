@@ -4,6 +4,7 @@ was there."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,11 +13,16 @@ from rest_framework.test import APIClient
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.audit.models import TransitionLog
+from backend.documents.data import minutes_data
+from backend.documents.render import render
+from backend.documents.services import template_path
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.services import attendance_record
 from backend.opendata.export import Sitting
-from tests.conftest import World
+from backend.organisations.models import Membership
+from tests.conftest import World, person
+from tests.documents.samples import all_text, read
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +195,55 @@ def test_attendance_per_entry_outside_the_agenda_is_refused_and_nothing_changes(
         TransitionLog.objects.count(),
     )
     assert after == before
+
+
+def test_the_minutes_say_who_replaced_whom_and_who_came_and_went_before_which_entry(
+    world: World,
+) -> None:
+    alderman = person("schepen", world.region, municipality=world.municipalities[1])
+    alderman.first_name, alderman.last_name = "Sofie", "Schepers"
+    alderman.save()
+    Membership.objects.create(
+        body=world.cluster,
+        person=alderman,
+        role=Membership.Role.SUBSTITUTE,
+        municipality=world.municipalities[1],
+        start_date=dt.date(2024, 1, 1),
+    )
+    items = [world.prepared_item(title=f"Punt {n}") for n in (1, 2, 3)]
+    meeting = world.meeting()
+    for item in items:
+        fire(item, "schedule", actor=world.coordinator, meeting=meeting.pk)
+    fire(meeting, "convene", actor=world.coordinator)
+    for member in (world.cluster_chair, world.third_member):
+        attendance_record(meeting=meeting, person=member, status="present", actor=world.coordinator)
+    attendance_record(
+        meeting=meeting,
+        person=alderman,
+        status="present",
+        replacing=world.cluster_member,
+        arrived_before_entry=2,
+        actor=world.coordinator,
+    )
+    attendance_record(
+        meeting=meeting,
+        person=world.third_member,
+        status="present",
+        left_before_entry=3,
+        actor=world.coordinator,
+    )
+    fire(meeting, "open", actor=world.cluster_chair)
+    for item in items:
+        item.refresh_from_db()
+        fire(item, "approve", actor=world.cluster_chair, text="Ja.", consensus=True)
+    fire(meeting, "close", actor=world.cluster_chair)
+    lines = all_text(
+        read(render(minutes_data(meeting, public=False, version=1), template_path("minutes")))
+    )
+    substitute = next(line for line in lines if line.startswith("Sofie Schepers"))
+    assert substitute.endswith("(vervangt Clustermember)")
+    assert any(line.startswith("Clustermember") for line in lines)  # among the excused
+    joined = lines.index("Sofie Schepers vervoegt de vergadering.")
+    left = lines.index("Third_Member verlaat de vergadering.")
+    assert lines.index("1. Punt 1") < joined < lines.index("2. Punt 2") < left
+    assert left < lines.index("3. Punt 3")
