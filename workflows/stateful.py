@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from workflows.errors import ConcurrentChange, NotVisible
 from workflows.machine import Machine, registered
@@ -37,6 +37,14 @@ class StatefulModel(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         abstract = True
+
+
+def state_field(states: type[models.TextChoices], initial: str) -> FSMField:
+    """The `state` of a StatefulModel: one of `states`, `initial` when the object is made,
+    and protected, so that only a transition changes it."""
+    return FSMField(
+        _("state"), max_length=20, choices=states.choices, default=initial, protected=True
+    )
 
 
 def locked_row(obj: Any) -> tuple[str, int] | None:

@@ -10,11 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
 
 from backend.organisations.models import Body, Municipality
 from workflows.agenda_item import AgendaItemTransitions
-from workflows.stateful import StatefulModel
+from workflows.stateful import StatefulModel, state_field
 from workflows.states import ItemState
 
 
@@ -64,13 +63,7 @@ class AgendaItem(AgendaItemTransitions, StatefulModel):
         verbose_name=_("forwarded from the decision"),
         help_text=_("For an item forwarded to the next body: the decision it carries on."),
     )
-    state = FSMField(
-        _("state"),
-        max_length=20,
-        choices=ItemState.choices,
-        default=ItemState.DRAFT,
-        protected=True,
-    )
+    state = state_field(ItemState, ItemState.DRAFT)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

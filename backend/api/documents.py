@@ -32,7 +32,7 @@ from backend.documents.selectors import (
 from backend.documents.services import document_generate
 from backend.documents.signing import current_pdf
 from backend.files.errors import StoreUnavailable
-from backend.http.downloads import stored_file_response
+from backend.http.downloads import document_pdf_response, stored_file_response
 from backend.meetings.selectors import meetings_visible_to
 
 
@@ -200,10 +200,6 @@ class DocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  
         if current is None:
             raise NotFound(_("This document has no PDF (yet)."))
         try:
-            return stored_file_response(
-                current.file,
-                filename=document.download_name().removesuffix(".docx") + ".pdf",
-                content_type=PDF_CONTENT_TYPE,
-            )
+            return document_pdf_response(document, current)
         except OSError:
             raise NotFound(_("The file of this document is no longer available.")) from None

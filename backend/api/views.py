@@ -4,13 +4,16 @@ may not see is 404 everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -41,7 +44,7 @@ from backend.agenda.services import (
 from backend.api import filters
 from backend.api import serializers as s
 from backend.api.authentication import ExpiringTokenAuthentication
-from backend.api.negotiation import file_action
+from backend.api.negotiation import View, file_action
 from backend.api.schema import ErrorSerializer
 from backend.audit import second_factor, tokens
 from backend.audit.events import record
@@ -179,6 +182,78 @@ def version_of(data: dict[str, Any]) -> int | None:
     return data.pop("version", None)
 
 
+# A stateful object's viewset whose POST and PATCH/PUT go through its services: `creates`
+# (`actor` and the fields) and `updates` (the object, `actor`, the `expected_version` the
+# client read, the changed fields); `stays_with`, where set, names the field the object may
+# not be moved away from and the reason given to a client that tries. A comment, not a
+# docstring: the API description would show it on every endpoint.
+class ServiceWrittenViewSet(
+    RegionScopedRelationsMixin,
+    StatefulViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
+):
+    creates: Callable[..., Any]
+    updates: Callable[..., Any]
+    stays_with: tuple[str, str | Promise] | None = None
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = self.creates(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = dict(serializer.validated_data)
+        expected = version_of(data)
+        if self.stays_with is not None:
+            name, reason = self.stays_with
+            if name in data and data.pop(name) != getattr(serializer.instance, name):
+                raise ValidationError({name: [reason]})
+        self.updates(
+            serializer.instance, actor=self.request.user, expected_version=expected, **data
+        )
+
+
+def rows_action(
+    serializer: type[serializers.BaseSerializer[Any]],
+    *,
+    listed: str,
+    added: str,
+    upload: Any = None,
+    created: bool = True,
+    url_path: str | None = None,
+    url_name: str | None = None,
+    parser_classes: list[Any] | None = None,
+) -> Callable[[View], View]:
+    """Declare a detail action on an object's rows, unpaginated and unfiltered: a GET lists
+    them (`listed`), a POST adds one (`added`; its body `upload` where that is not the
+    serializer) and answers 201 with it, or 200 where the row is not `created` but
+    recorded over."""
+
+    def declare(view: View) -> View:
+        parsers = {"parser_classes": parser_classes} if parser_classes else {}
+        view = action(
+            detail=True,
+            methods=["get", "post"],
+            url_path=url_path,
+            url_name=url_name,
+            pagination_class=None,
+            filter_backends=[],
+            serializer_class=serializer,
+            **parsers,
+        )(view)
+        view = extend_schema(
+            methods=["POST"],
+            request=upload or serializer,
+            responses={201: serializer} if created else serializer,
+            summary=added,
+        )(view)
+        return extend_schema(methods=["GET"], responses=serializer(many=True), summary=listed)(view)
+
+    return declare
+
+
 # --- Organisation (read only) -----------------------------------------------------------
 
 
@@ -249,13 +324,7 @@ class CoalitionViewSet(RegionRowsViewSet):
 # --- What moves ----------------------------------------------------------------------------
 
 
-class AgendaItemViewSet(
-    RegionScopedRelationsMixin,
-    StatefulViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
-):
+class AgendaItemViewSet(ServiceWrittenViewSet):
     serializer_class = s.AgendaItemSerializer
     filterset_class = filters.AgendaItemFilter
     search_fields = ["title"]
@@ -270,43 +339,18 @@ class AgendaItemViewSet(
         ),
     )
     rules_read = ("intervision_group",)
+    creates = staticmethod(item_create)
+    updates = staticmethod(item_update)
 
     def visible(self) -> QuerySet[Any]:
         return items_visible_to(self.request.user)
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = item_create(actor=self.request.user, **data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        expected = version_of(data)
-        municipalities = data.pop("municipalities", None)
-        item_update(
-            serializer.instance,
-            actor=self.request.user,
-            expected_version=expected,
-            municipalities=municipalities,
-            **data,
-        )
-
-    @extend_schema(
-        methods=["GET"], responses=s.AttachmentSerializer(many=True), summary="The attachments"
-    )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.AttachmentSerializer},
-        summary="Attach a PDF, Word, Excel or image file (type read from the content)",
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        pagination_class=None,
-        filter_backends=[],
+    @rows_action(
+        s.AttachmentSerializer,
+        listed="The attachments",
+        added="Attach a PDF, Word, Excel or image file (type read from the content)",
+        upload={"multipart/form-data": s.AttachmentUploadSerializer},
         parser_classes=[MultiPartParser],
-        serializer_class=s.AttachmentSerializer,
     )
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
@@ -359,19 +403,16 @@ class AgendaItemViewSet(
         return attachment_response(self.attachment_of(attachment_id))
 
 
-class MeetingViewSet(
-    RegionScopedRelationsMixin,
-    StatefulViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
-):
+class MeetingViewSet(ServiceWrittenViewSet):
     serializer_class = s.MeetingSerializer
     filterset_class = filters.MeetingFilter
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at", "-id"]
 
     rules_read = ("body",)
+    creates = staticmethod(meeting_plan)
+    updates = staticmethod(meeting_update)
+    stays_with = ("body", gettext_lazy("A meeting stays with its body."))
 
     def visible(self) -> QuerySet[Any]:
         return meetings_visible_to(self.request.user)
@@ -383,20 +424,6 @@ class MeetingViewSet(
         return objects.select_related(*self.rules_read).prefetch_related(
             Prefetch("entries", entries.order_by("position")),
             Prefetch("document_requests", open_requests()),
-        )
-
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = meeting_plan(actor=self.request.user, **data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        expected = version_of(data)
-        if "body" in data and data.pop("body") != serializer.instance.body:
-            raise ValidationError({"body": [_("A meeting stays with its body.")]})
-        meeting_update(
-            serializer.instance, actor=self.request.user, expected_version=expected, **data
         )
 
     @extend_schema(
@@ -474,21 +501,11 @@ class MeetingViewSet(
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    @extend_schema(
-        methods=["GET"], responses=s.AttendanceSerializer(many=True), summary="The attendance"
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=s.AttendanceSerializer,
-        responses=s.AttendanceSerializer,
-        summary="Record one person's attendance",
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        pagination_class=None,
-        filter_backends=[],
-        serializer_class=s.AttendanceSerializer,
+    @rows_action(
+        s.AttendanceSerializer,
+        listed="The attendance",
+        added="Record one person's attendance",
+        created=False,
     )
     def attendance(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
@@ -518,25 +535,12 @@ class MeetingViewSet(
         entry.meeting = meeting
         return entry
 
-    @extend_schema(
-        methods=["GET"],
-        responses=s.ConflictSerializer(many=True),
-        summary="The conflicts of interest recorded on an entry",
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=s.ConflictSerializer,
-        responses={201: s.ConflictSerializer},
-        summary="Record a conflict of interest on an entry (art. 27 DLB; convened or in session)",
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
+    @rows_action(
+        s.ConflictSerializer,
+        listed="The conflicts of interest recorded on an entry",
+        added="Record a conflict of interest on an entry (art. 27 DLB; convened or in session)",
         url_path=r"entries/(?P<entry_id>[0-9]{1,18})/conflicts",
         url_name="entry-conflicts",
-        pagination_class=None,
-        filter_backends=[],
-        serializer_class=s.ConflictSerializer,
     )
     def conflicts(self, request: Request, pk: str | None = None, entry_id: str = "") -> Response:
         entry = self.entry_of(request, entry_id)
@@ -610,13 +614,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         return excerpt_response(decision, municipality)
 
 
-class ActionViewSet(
-    RegionScopedRelationsMixin,
-    StatefulViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,  # type: ignore[type-arg]
-):
+class ActionViewSet(ServiceWrittenViewSet):
     serializer_class = s.ActionSerializer
     filterset_class = filters.ActionFilter
     search_fields = ["title", "item__title"]
@@ -625,31 +623,14 @@ class ActionViewSet(
 
     shown_with = ((), ("item__entries__meeting", "municipalities"))
     rules_read = ("item__intervision_group",)
+    creates = staticmethod(action_create)
+    updates = staticmethod(action_update)
+    stays_with = ("item", gettext_lazy("An action stays with its item."))
 
     def visible(self) -> QuerySet[Any]:
         return actions_visible_to(self.request.user)
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        serializer.instance = action_create(actor=self.request.user, **data)
-
-    @extend_schema(
-        methods=["GET"], responses=s.ActionNoteSerializer(many=True), summary="Progress notes"
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=s.ActionNoteSerializer,
-        responses={201: s.ActionNoteSerializer},
-        summary="Add a progress note",
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        pagination_class=None,
-        filter_backends=[],
-        serializer_class=s.ActionNoteSerializer,
-    )
+    @rows_action(s.ActionNoteSerializer, listed="Progress notes", added="Add a progress note")
     def notes(self, request: Request, pk: str | None = None) -> Response:
         obj = self.get_object()
         if request.method == "GET":
@@ -659,15 +640,6 @@ class ActionViewSet(
         serializer.is_valid(raise_exception=True)
         note = action_note_add(obj, actor=request.user, text=serializer.validated_data["text"])
         return Response(s.ActionNoteSerializer(note).data, status=status.HTTP_201_CREATED)
-
-    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        data = dict(serializer.validated_data)
-        expected = version_of(data)
-        if "item" in data and data.pop("item") != serializer.instance.item:
-            raise ValidationError({"item": [_("An action stays with its item.")]})
-        action_update(
-            serializer.instance, actor=self.request.user, expected_version=expected, **data
-        )
 
 
 class RatificationViewSet(StatefulViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

@@ -39,7 +39,6 @@ from backend.demo.story import (
     _Teller,
     tell_story,
 )
-from backend.followup.services import action_create
 from backend.organisations.models import Body, Membership, Person
 
 EXPERTISE_CENTRE = "EC-GS"
@@ -216,14 +215,6 @@ class _ForumTeller(_Teller):
         """Create the actions on the noted item and make their moves."""
         item = self.items[plan]
         for action_plan in plan.actions:
-            action = action_create(
-                actor=self.demo.coordinator,
-                item=item,
-                title=action_plan.title,
-                description=action_plan.description,
-                assignee=self.person(action_plan.assignee) if action_plan.assignee else None,
-                service=self.demo.services[action_plan.service] if action_plan.service else None,
-                due_date=self.today + dt.timedelta(days=action_plan.due_in_days),
-            )
+            action = self.create_action(item, action_plan)
             for move in action_plan.moves:
                 self.make(action, move)

@@ -29,7 +29,7 @@ from backend.demo.organisation import (
     mayor_username,
     substitute_username,
 )
-from backend.followup.models import Ratification
+from backend.followup.models import Action, Ratification
 from backend.followup.services import action_create
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
@@ -754,6 +754,18 @@ class _Teller:
             return self.demo.group_chair(obj.intervision_group)
         return self.person(who)
 
+    def create_action(self, item: AgendaItem, plan: ActionPlan) -> Action:
+        """Create a planned action on `item` as the coordinator (its moves are not made)."""
+        return action_create(
+            actor=self.demo.coordinator,
+            item=item,
+            title=plan.title,
+            description=plan.description,
+            assignee=self.person(plan.assignee) if plan.assignee else None,
+            service=self.demo.services[plan.service] if plan.service else None,
+            due_date=self.today + dt.timedelta(days=plan.due_in_days),
+        )
+
     def target_of(self, plan: ItemPlan) -> Body:
         """The body the item is drafted for: its cluster."""
         return self.demo.bodies[f"CL-{plan.cluster}"]
@@ -905,18 +917,7 @@ class _Teller:
         """Create the decision's actions and execute it, record the councils' answers,
         complete it."""
         item = self.items[plan]
-        actions = [
-            action_create(
-                actor=self.demo.coordinator,
-                item=item,
-                title=action.title,
-                description=action.description,
-                assignee=self.person(action.assignee) if action.assignee else None,
-                service=self.demo.services[action.service] if action.service else None,
-                due_date=self.today + dt.timedelta(days=action.due_in_days),
-            )
-            for action in plan.actions
-        ]
+        actions = [self.create_action(item, action) for action in plan.actions]
         if actions:
             fire(item, "start_execution", actor=self.demo.coordinator)
         for action, action_plan in zip(actions, plan.actions, strict=True):

@@ -9,13 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
 
 from backend.agenda.models import AgendaItem, Decision
 from backend.organisations.models import Municipality, Service
 from workflows.action import ActionTransitions
 from workflows.ratification import RatificationTransitions
-from workflows.stateful import StatefulModel
+from workflows.stateful import StatefulModel, state_field
 from workflows.states import ActionState, DecidingBody, RatificationState
 
 
@@ -49,13 +48,7 @@ class Action(ActionTransitions, StatefulModel):
         verbose_name=_("municipalities concerned"),
         help_text=_("Of the item's municipalities, those this action is for; none: all."),
     )
-    state = FSMField(
-        _("state"),
-        max_length=20,
-        choices=ActionState.choices,
-        default=ActionState.OPEN,
-        protected=True,
-    )
+    state = state_field(ActionState, ActionState.OPEN)
     blocked_reason = models.TextField(_("reason blocked"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
@@ -98,13 +91,7 @@ class Ratification(RatificationTransitions, StatefulModel):
 
     decision = models.ForeignKey(Decision, models.PROTECT, related_name="ratifications")
     municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="ratifications")
-    state = FSMField(
-        _("state"),
-        max_length=20,
-        choices=RatificationState.choices,
-        default=RatificationState.PENDING,
-        protected=True,
-    )
+    state = state_field(RatificationState, RatificationState.PENDING)
     date: models.DateField[dt.date | None, dt.date | None] = models.DateField(
         _("date of the municipal decision"), null=True, blank=True
     )

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from backend.agenda.models import Attachment, Decision
+from backend.documents.models import GeneratedDocument
 from backend.documents.pdf import (
     PDF_CONTENT_TYPE,
     ConversionFailed,
@@ -16,6 +17,7 @@ from backend.documents.pdf import (
 )
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.services import excerpt_file_name, excerpt_render, excerpts_zip
+from backend.documents.signing import SignedFile
 from backend.organisations.models import Municipality
 from workflows.errors import NotPossible
 
@@ -38,6 +40,18 @@ def stored_file_response(stored: FieldFile, *, filename: str, content_type: str)
         # A stream from the object store knows its length; it cannot seek to find it.
         response["Content-Length"] = str(handle.size)
     return response
+
+
+def document_pdf_response(document: GeneratedDocument, pdf: SignedFile) -> FileResponse:
+    """Send a document's PDF as it stands (`current_pdf`), named after its Word file.
+
+    Raises OSError when the file is gone, StoreUnavailable when the store does not answer.
+    """
+    return stored_file_response(
+        pdf.file,
+        filename=document.download_name().removesuffix(".docx") + ".pdf",
+        content_type=PDF_CONTENT_TYPE,
+    )
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:

@@ -29,12 +29,11 @@ from django.views.decorators.http import require_safe
 from backend.agenda.models import Decision
 from backend.documents.data import is_confidential
 from backend.documents.models import GeneratedDocument
-from backend.documents.pdf import PDF_CONTENT_TYPE
 from backend.documents.render import DOCX_CONTENT_TYPE
 from backend.documents.selectors import version_label
 from backend.documents.signing import SignatureView, current_pdf, signatures_checked
 from backend.files.errors import StoreUnavailable
-from backend.http.downloads import stored_file_response
+from backend.http.downloads import document_pdf_response
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.opendata.archive import (
     archive_files,
@@ -349,11 +348,7 @@ def download_pdf(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if pdf is None:
         raise Http404
     try:
-        return stored_file_response(
-            pdf.file,
-            filename=document.download_name().removesuffix(".docx") + ".pdf",
-            content_type=PDF_CONTENT_TYPE,
-        )
+        return document_pdf_response(document, pdf)
     except OSError:
         raise Http404 from None
 

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
+
+FOLLOWS_REGION = _("Empty: the region's default.")
+
+
+def region_default_override(
+    verbose_name: StrOrPromise, help_text: StrOrPromise = FOLLOWS_REGION
+) -> models.PositiveSmallIntegerField[int | None, int | None]:
+    """A body's own value for one of the region's defaults of the same name (see
+    `Body.lead_days`): empty, the body follows its region."""
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, help_text=help_text
+    )
 
 
 class Region(models.Model):
@@ -234,29 +251,13 @@ class Body(models.Model):
         blank=True,
         help_text=_("Municipalities that must be present; empty means a majority of members."),
     )
-    submission_lead_days = models.PositiveSmallIntegerField(
-        _("days before a submission deadline to remind"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: the region's default."),
+    submission_lead_days = region_default_override(_("days before a submission deadline to remind"))
+    action_due_lead_days = region_default_override(_("days before an action's due date to remind"))
+    escalation_after_days = region_default_override(
+        _("days an action is overdue before the coordinator is told")
     )
-    action_due_lead_days = models.PositiveSmallIntegerField(
-        _("days before an action's due date to remind"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: the region's default."),
-    )
-    escalation_after_days = models.PositiveSmallIntegerField(
-        _("days an action is overdue before the coordinator is told"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: the region's default."),
-    )
-    ratification_after_days = models.PositiveSmallIntegerField(
-        _("days a ratification may stay pending before a reminder"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: the region's default."),
+    ratification_after_days = region_default_override(
+        _("days a ratification may stay pending before a reminder")
     )
     forwards_to = models.ManyToManyField(
         "self",
@@ -266,11 +267,9 @@ class Body(models.Model):
         verbose_name=_("forwards its decisions to"),
         help_text=_("The bodies that take this body's decisions further."),
     )
-    submission_deadline_days = models.PositiveSmallIntegerField(
+    submission_deadline_days = region_default_override(
         _("days before a meeting its submission deadline falls"),
-        null=True,
-        blank=True,
-        help_text=_("Proposed when a meeting is planned. Empty: the region's default."),
+        _("Proposed when a meeting is planned. Empty: the region's default."),
     )
     standing_entries = models.TextField(
         _("standing entries"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -239,21 +240,40 @@ def visible_item(request: HttpRequest, pk: int) -> AgendaItem:
     return item
 
 
+def item_form_page(
+    request: HttpRequest,
+    form: ItemForm,
+    item: AgendaItem | None,
+    *,
+    save: Callable[[], AgendaItem],
+    saved: str,
+) -> HttpResponse:
+    """The item's form (`item` None for a new one): a valid post is saved by `save`, a
+    refusal shows its reasons in the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = save()
+        except TransitionError as error:
+            add_reasons(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect("web:item", pk=item.pk)
+    return form_page(request, "web/item_form.html", {"form": form, "item": item})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_new(request: HttpRequest) -> HttpResponse:
     if not groups_for(person_of(request)).exists():
         raise PermissionDenied(_("Only members of an intervision group draft agenda items."))
     form = ItemForm(request.POST or None, person=person_of(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = item_create(actor=request.user, **form.content())
-        except TransitionError as error:
-            add_reasons(form, error)
-        else:
-            messages.success(request, _("The item is saved as a draft."))
-            return redirect("web:item", pk=item.pk)
-    return form_page(request, "web/item_form.html", {"form": form, "item": None})
+    return item_form_page(
+        request,
+        form,
+        None,
+        save=lambda: item_create(actor=request.user, **form.content()),
+        saved=_("The item is saved as a draft."),
+    )
 
 
 @login_required
@@ -275,23 +295,19 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": item.version,
     }
     form = ItemForm(request.POST or None, person=person_of(request), item=item, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> AgendaItem:
         content = form.content()
         municipalities = content.pop("municipalities")
-        try:
-            item_update(
-                item,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                municipalities=municipalities,
-                **content,
-            )
-        except TransitionError as error:
-            add_reasons(form, error)
-        else:
-            messages.success(request, _("The item is saved."))
-            return redirect("web:item", pk=item.pk)
-    return form_page(request, "web/item_form.html", {"form": form, "item": item})
+        return item_update(
+            item,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            municipalities=municipalities,
+            **content,
+        )
+
+    return item_form_page(request, form, item, save=save, saved=_("The item is saved."))
 
 
 @login_required
