@@ -39,18 +39,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from backend.documents.data import BUILDERS, DocumentData, dutch_date, in_site_language
+from backend.documents.data import DocumentData, dutch_date, in_site_language
 from backend.documents.models import (
     DocumentRequest,
     GeneratedDocument,
 )
 from backend.documents.services import (
-    _template_bytes,
+    MAX_RACES,
     edition_saved,
-    edition_written,
+    editions_written,
     last_version,
     signed_refusal,
-    template_path,
 )
 from backend.meetings.models import Meeting
 from workflows.errors import NotPossible
@@ -62,8 +61,6 @@ log = logging.getLogger(__name__)
 TASK = "backend.documents.tasks.make_document"
 RETRY_AFTER = dt.timedelta(minutes=1)
 """A request still open this long after it was made (or last tried) is taken by the sweep."""
-MAX_RACES = 5
-"""How often a generation renders again because another claimed its version meanwhile."""
 
 
 def document_request(firing: Firing, kind: str, *, approving: bool = False) -> DocumentRequest:
@@ -179,29 +176,16 @@ def _described(data: DocumentData, request: DocumentRequest) -> DocumentData:
 def _make(request: DocumentRequest) -> GeneratedDocument:
     meeting = Meeting.objects.get(pk=request.meeting_id)
     kind = request.kind
-    template = template_path(kind)
-    template_bytes = _template_bytes(template)
-    build = BUILDERS[kind]
     for _race in range(MAX_RACES):
         last = last_version(meeting, kind)
-        version = last + 1
         # Render and store the files with no lock held: the long part.
-        public = _described(build(meeting, public=True, version=version), request)
-        editions = [public]
-        if public.document.left_out:
-            editions.append(_described(build(meeting, public=False, version=version), request))
-        documents = [
-            edition_written(
-                meeting_id=meeting.pk,
-                kind=kind,
-                version=version,
-                data=data,
-                template=template,
-                template_bytes=template_bytes,
-                created_by_id=request.requested_by_id,
-            )
-            for data in editions
-        ]
+        documents, editions = editions_written(
+            meeting,
+            kind,
+            last + 1,
+            created_by_id=request.requested_by_id,
+            described=lambda data: _described(data, request),
+        )
         # The short part under the meeting's lock: claim the version and insert the rows.
         with transaction.atomic():
             Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from backend.files.sweep import orphans
 from backend.meetings.models import Meeting
 from backend.organisations.models import Municipality
 from workflows import predicates as can
-from workflows.engine import EditRule, edit
+from workflows.engine import EditRule, check_edit, edit
 from workflows.errors import GuardFailed, NotPossible, NotVisible
 from workflows.states import MeetingState
 
@@ -147,6 +148,44 @@ def edition_written(
     return document
 
 
+MAX_RACES = 5
+"""How often a generation renders again because another claimed its version meanwhile."""
+
+
+def editions_written(
+    meeting: Meeting,
+    kind: str,
+    version: int,
+    *,
+    created_by_id: int | None,
+    described: Callable[[DocumentData], DocumentData] = lambda data: data,
+) -> tuple[list[GeneratedDocument], list[DocumentData]]:
+    """Render a version of the meeting's document and write its files, with no lock held
+    (the long part): the public edition, and the full one beside it when the meeting has
+    confidential entries. Return the rows (not saved yet) and their data, public first;
+    `described` adjusts the data (a request renders the meeting as it was requested)."""
+    template = template_path(kind)
+    template_bytes = _template_bytes(template)
+    build = BUILDERS[kind]
+    public = described(build(meeting, public=True, version=version))
+    editions = [public]
+    if public.document.left_out:
+        editions.append(described(build(meeting, public=False, version=version)))
+    documents = [
+        edition_written(
+            meeting_id=meeting.pk,
+            kind=kind,
+            version=version,
+            data=data,
+            template=template,
+            template_bytes=template_bytes,
+            created_by_id=created_by_id,
+        )
+        for data in editions
+    ]
+    return documents, editions
+
+
 def edition_saved(document: GeneratedDocument, data: DocumentData) -> None:
     """Insert the row of a written edition with the confidential items it holds, and ask
     for its PDF."""
@@ -185,40 +224,37 @@ def document_generate(
         states=states,
         wrong_state=lambda state: _refusal(state, kind),
     )
-    # The meeting's lock: two generations never claim the same version number, and the
-    # state checked is the state the document describes.
-    with edit(meeting, rule, actor=actor) as change:
+    correction = correction.strip()
+    created_by_id = actor.pk if getattr(actor, "pk", None) else None
+    check_edit(meeting, rule, actor=actor)
+    for _race in range(MAX_RACES):
         last = last_version(meeting, kind)
-        refusal = signed_refusal(meeting, kind)
-        correction = correction.strip()
-        if refusal and not correction:
-            raise NotPossible(refusal)
-        if correction:
-            if not refusal:
-                raise GuardFailed([_("Only a signed document is corrected.")])
-            change.record(f"correction:{kind}", "", correction[:1000])
-        template = template_path(kind)
-        template_bytes = _template_bytes(template)
-        version = last + 1
-        build = BUILDERS[kind]
-        public = build(meeting, public=True, version=version)
-        editions = [public]
-        if public.document.left_out:
-            editions.append(build(meeting, public=False, version=version))
-        for data in editions:
-            document = edition_written(
-                meeting_id=meeting.pk,
-                kind=kind,
-                version=version,
-                data=data,
-                template=template,
-                template_bytes=template_bytes,
-                created_by_id=actor.pk if getattr(actor, "pk", None) else None,
-            )
-            edition_saved(document, data)
-            if data is public:
-                stored = document
-    return stored
+        refuse_regeneration(meeting, kind, correction)
+        # Rendered with no lock held: other writers of the meeting (and, on SQLite, of
+        # the whole installation) do not wait for it.
+        documents, editions = editions_written(meeting, kind, last + 1, created_by_id=created_by_id)
+        # The meeting's lock for the short part: the state and the signatures checked
+        # again, the version number claimed, the rows inserted.
+        with edit(meeting, rule, actor=actor) as change:
+            refuse_regeneration(meeting, kind, correction)
+            if last_version(meeting, kind) != last:
+                continue  # another version came in between: render with the next number
+            if correction:
+                change.record(f"correction:{kind}", "", correction[:1000])
+            for document, data in zip(documents, editions, strict=True):
+                edition_saved(document, data)
+            return documents[0]
+    raise NotPossible(_("Other versions of this document kept coming in; try again."))
+
+
+def refuse_regeneration(meeting: Meeting, kind: str, correction: str) -> None:
+    """Refuse a new version of a signed document without a correction (409), and a
+    correction of one that is not signed (400)."""
+    refusal = signed_refusal(meeting, kind)
+    if refusal and not correction:
+        raise NotPossible(refusal)
+    if correction and not refusal:
+        raise GuardFailed([_("Only a signed document is corrected.")])
 
 
 def document_full_version(document: GeneratedDocument) -> GeneratedDocument | None:
