@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 from backend.organisations.models import Body, Municipality
 from workflows.meeting import MeetingTransitions
-from workflows.stateful import StatefulModel
+from workflows.stateful import StatefulModel, state_field
 from workflows.states import MeetingState
 
 
@@ -29,13 +35,7 @@ class Meeting(MeetingTransitions, StatefulModel):
         blank=True,
         help_text=_("The points this meeting starts with, taken from its body when planned."),
     )
-    state = FSMField(
-        _("state"),
-        max_length=20,
-        choices=MeetingState.choices,
-        default=MeetingState.PLANNED,
-        protected=True,
-    )
+    state = state_field(MeetingState, MeetingState.PLANNED)
     opened_at = models.DateTimeField(
         _("opened at"), null=True, blank=True, editable=False, help_text=_("Set by `open`.")
     )
@@ -169,6 +169,13 @@ class AgendaEntry(models.Model):
         return self.urgent and self.urgency_accepted_at is None
 
 
+def entry_position(
+    name: StrOrPromise, help_text: StrOrPromise
+) -> models.PositiveIntegerField[int | None, int | None]:
+    """An optional agenda position at which someone's presence changed."""
+    return models.PositiveIntegerField(name, null=True, blank=True, help_text=help_text)
+
+
 class Attendance(models.Model):
     """Whether a member attended a meeting, and which municipality they represented."""
 
@@ -197,17 +204,13 @@ class Attendance(models.Model):
         verbose_name=_("replacing"),
         help_text=_("For a substitute: the absent member they replace at this meeting."),
     )
-    arrived_before_entry = models.PositiveIntegerField(
+    arrived_before_entry = entry_position(
         _("arrived before entry"),
-        null=True,
-        blank=True,
-        help_text=_("Agenda position of the first entry this person was present for."),
+        _("Agenda position of the first entry this person was present for."),
     )
-    left_before_entry = models.PositiveIntegerField(
+    left_before_entry = entry_position(
         _("left before entry"),
-        null=True,
-        blank=True,
-        help_text=_("Agenda position of the first entry this person was no longer present for."),
+        _("Agenda position of the first entry this person was no longer present for."),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
