@@ -116,7 +116,7 @@ class MunicipalityAdmin(RegionScopedAdmin):
 class MembershipInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["person", "substitutes_for"]
 
 
 @admin.register(Body)
@@ -133,7 +133,7 @@ class MembershipAdmin(RegionScopedAdmin):
     list_display = ["person", "body", "role", "municipality", "start_date", "end_date"]
     list_filter = ["body__region", "role", "body"]
     search_fields = ["person__username", "person__last_name", "body__name"]
-    autocomplete_fields = ["person", "body"]
+    autocomplete_fields = ["person", "body", "substitutes_for"]
 
 
 class ServiceParticipationInline(ScopedChoices, admin.TabularInline):  # type: ignore[type-arg]
