@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,16 @@ OPEN_STATES = [
     for state in ItemState.values
     if state not in (ItemState.COMPLETED, ItemState.WITHDRAWN, ItemState.REJECTED)
 ]
+
+
+SENTINEL = 987654321
+
+
+def item_urls() -> Callable[[int], str]:
+    """The address of an item's page by its id, reversed once for the whole page: the
+    overview links to thousands of items."""
+    head, tail = reverse("web:item", args=[SENTINEL]).split(str(SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @dataclass
@@ -88,14 +99,32 @@ def open_items(user: Any) -> QuerySet[AgendaItem]:
     )
 
 
-def next_deadline(item: Any) -> dt.date | dt.datetime | None:
+@dataclass(frozen=True)
+class OpenItem:
+    """An open item as the overview shows it: read as plain values, not as a model, since
+    a region has thousands of them and the page names fifty."""
+
+    pk: int
+    title: str
+    state: str
+
+    def get_state_display(self) -> str:
+        return str(ItemState(self.state).label)
+
+
+def next_deadline(
+    state: str,
+    meeting_at: dt.datetime | None,
+    submit_before: dt.datetime | None,
+    action_due: dt.date | None,
+) -> dt.date | dt.datetime | None:
     """What the item waits for next: its meeting, the submission deadline, an action."""
-    if item.state == ItemState.SCHEDULED:
-        return item.meeting_at  # type: ignore[no-any-return]
-    if item.state == ItemState.PREPARED:
-        return item.submit_before  # type: ignore[no-any-return]
-    if item.state in (ItemState.APPROVED, ItemState.IN_EXECUTION):
-        return item.action_due  # type: ignore[no-any-return]
+    if state == ItemState.SCHEDULED:
+        return meeting_at
+    if state == ItemState.PREPARED:
+        return submit_before
+    if state in (ItemState.APPROVED, ItemState.IN_EXECUTION):
+        return action_due
     return None
 
 
@@ -105,17 +134,30 @@ def where_items_are(user: Any) -> tuple[list[BodyRow], list[dict[str, Any]]]:
     now = timezone.now()
     rows: dict[str, BodyRow] = {}
     waiting = []
-    for item in open_items(user):
-        body = item.intervision_group if item.state in IN_THE_GROUP else item.target_cluster
-        name = body.name if body else "—"
+    values = open_items(user).values_list(
+        "pk",
+        "title",
+        "state",
+        "intervision_group__name",
+        "target_cluster__name",
+        "since",
+        "meeting_at",
+        "submit_before",
+        "action_due",
+    )
+    url = item_urls()
+    for pk, title, state, group, cluster, since, meeting_at, submit_before, due in values:
+        body = group if state in IN_THE_GROUP else cluster
+        name = "—" if body is None else body
         row = rows.setdefault(name, BodyRow(name))
-        row.counts[item.state] = row.counts.get(item.state, 0) + 1
+        row.counts[state] = row.counts.get(state, 0) + 1
         waiting.append(
             {
-                "item": item,
+                "item": OpenItem(pk, title, state),
+                "url": url(pk),
                 "body": name,
-                "days": (now - item.since).days,  # type: ignore[attr-defined]
-                "deadline": next_deadline(item),
+                "days": (now - since).days,
+                "deadline": next_deadline(state, meeting_at, submit_before, due),
             }
         )
     waiting.sort(key=lambda row: (-row["days"], row["item"].pk))
@@ -131,15 +173,34 @@ class Board:
     per_municipality: list[dict[str, Any]]
 
 
+def prefetched(obj: Any, name: str) -> list[Any]:
+    """The rows of a relation that `prefetch_related` read."""
+    return list(obj._prefetched_objects_cache[name])
+
+
 def follow_up_board(user: Any) -> Board:
     today = timezone.localdate()
     unfinished = actions_visible_to(user).filter(state__in=ActionState.unfinished())
     late = Q(due_date__lt=today)
     actions = list(
         unfinished.select_related("item", "service", "assignee")
+        # What the board shows: not the texts of the actions and their items.
+        .only(
+            "title",
+            "state",
+            "due_date",
+            "item__state",
+            "service__name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
         .prefetch_related("municipalities", "item__municipalities")
         .order_by("due_date")
     )
+    url = item_urls()
+    for action in actions:
+        action.item_url = url(action.item_id)  # type: ignore[attr-defined]
     columns = [
         (
             state,
@@ -165,7 +226,10 @@ def follow_up_board(user: Any) -> Board:
     # An action counts for the municipalities it is for, or else for all of its item's.
     tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for action in actions:
-        concerned = action.municipalities.all() or action.item.municipalities.all()
+        # Read from the prefetched rows, without a queryset per action.
+        concerned = prefetched(action, "municipalities") or prefetched(
+            action.item, "municipalities"
+        )
         for municipality in concerned:
             tally[municipality.name][0] += 1
             tally[municipality.name][1] += action.due_date < today
@@ -186,23 +250,26 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
         ).values_list("decision", "pk")
     )
     labels = {value: str(label) for value, label in RatificationState.choices}
+    item_url = item_urls()
     pending: defaultdict[int, int] = defaultdict(int)
     today = timezone.localdate()
     rows = []
     for row in matrix.rows:
         cells = []
         age = (today - timezone.localdate(row["decided_at"])).days
+        waiting = ngettext("%(label)s for %(days)d day", "%(label)s for %(days)d days", age) % {
+            "label": labels[RatificationState.PENDING],
+            "days": age,
+        }
         for municipality in matrix.municipalities:
             state = row["cells"][str(municipality.pk)]
             label = labels.get(state, "")
             if state == RatificationState.PENDING:
                 pending[municipality.pk] += 1
-                label = ngettext(
-                    "%(label)s for %(days)d day", "%(label)s for %(days)d days", age
-                ) % {"label": label, "days": age}
+                label = waiting
             cells.append((municipality, state, label, age))
         item = items.get(row["decision"])
-        url = reverse("web:item", args=[item]) if item else ""
+        url = item_url(item) if item else ""
         rows.append(row | {"item": item, "url": url, "row_cells": cells})
     totals = [pending.get(m.pk, 0) for m in matrix.municipalities]
     return list(zip(matrix.municipalities, totals, strict=True)), rows
