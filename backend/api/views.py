@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.agenda.models import Attachment
+from backend.agenda.models import AgendaItem, Attachment
 from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
 from backend.agenda.services import (
     attachment_add,
@@ -128,6 +128,13 @@ class StatefulViewSetMixin:
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.shown(self.visible())
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        # A list and a detail read their rows through `visible`: the representation need
+        # not ask the visibility rule of each row again.
+        context["read_as_visible"] = self.action in ("list", "retrieve")  # type: ignore[attr-defined]
+        return context
 
     def acted_on(self) -> Any:
         """The object in the URL, to fire a transition on: 404 unless the caller sees it."""
@@ -249,6 +256,9 @@ class CoalitionViewSet(RegionRowsViewSet):
 # --- What moves ----------------------------------------------------------------------------
 
 
+ITEM_FIELDS = [field.name for field in AgendaItem._meta.concrete_fields]
+
+
 class AgendaItemViewSet(
     RegionScopedRelationsMixin,
     StatefulViewSetMixin,
@@ -273,6 +283,22 @@ class AgendaItemViewSet(
 
     def visible(self) -> QuerySet[Any]:
         return items_visible_to(self.request.user)
+
+    def shown(self, objects: QuerySet[Any]) -> QuerySet[Any]:
+        # Of the rows joined, only what the representation and the rules read: not the
+        # author's password hash, the decision's text or the group's settings.
+        return (
+            super()
+            .shown(objects)
+            .only(
+                *ITEM_FIELDS,
+                "author__username",
+                "author__first_name",
+                "author__last_name",
+                "decision__id",
+                "intervision_group__region",
+            )
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
