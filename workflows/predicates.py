@@ -168,6 +168,33 @@ def is_decided(user: Person, item: Any) -> bool:
     return item.state in DECIDED
 
 
+def item_relation(user: Any, item: Any) -> tuple[Any, ...] | None:
+    """What the permissions of the item's transitions read (see `Machine.relation`): the
+    region, the authorship, the actor's roles in the group, in the target cluster and in
+    the body deciding the item now, and whether the actor presides the meeting it waits
+    on. Read from the prefetched entries; None without them. The user's own flags
+    (administrator, coordinator) are the same on every row of a list."""
+    if not item.pk:
+        return None
+    entries = getattr(item, "_prefetched_objects_cache", {}).get("entries")
+    if entries is None:
+        return None
+    roles = roles_of(user).by_body
+    pending = [entry for entry in entries if entry.outcome == "pending"]
+    deciding = int(pending[0].meeting.body_id) if pending else None
+    presiding = bool(user.pk) and any(e.meeting.presiding_id == user.pk for e in pending)
+    region_id = getattr(user, "region_id", None)
+    return (
+        bool(getattr(user, "is_active", False) and region_id is not None)
+        and region_id == item.region_id,
+        item.author_id == user.pk,
+        roles.get(item.intervision_group_id),
+        roles.get(item.target_cluster_id),
+        roles.get(deciding) if deciding is not None else None,
+        presiding,
+    )
+
+
 can_view_item = is_administrator | (
     in_same_region
     & (~is_confidential | is_coordinator | is_item_author | is_member_of_a_body_it_passed)

@@ -121,7 +121,11 @@ class StatefulSerializer(serializers.ModelSerializer[Any]):
 
     def get_available_transitions(self, obj: Any) -> list[str]:
         seen = bool(self.context.get("read_as_visible"))
-        return available_transitions(obj, self.context["request"].user, seen=seen)
+        # The permissions' answers, remembered across the rows of this representation
+        # (one request, one caller): a list asks each once per relation to its rows.
+        answers = self.context.setdefault("transition_answers", {})
+        user = self.context["request"].user
+        return available_transitions(obj, user, seen=seen, answers=answers)
 
 
 class AgendaItemSerializer(StatefulSerializer):
