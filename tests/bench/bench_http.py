@@ -264,6 +264,9 @@ def machine() -> dict[str, Any]:
         done = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
         wrk_version = (done.stdout or done.stderr).splitlines()[0]
     return platform_figures() | {
+        # Other work on the machine shows here: absolute figures move with it, a ratio
+        # (product and bare measured alternately in the same run) much less.
+        "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()],
         "load_tool": wrk_version,
         "server": f"gunicorn, {load.WORKERS} sync workers, 127.0.0.1",
     }
@@ -271,7 +274,10 @@ def machine() -> dict[str, Any]:
 
 def summary(report: dict[str, Any]) -> str:
     m = report["machine"]
-    lines = [f"{m['database']} {m['database_version'][:40]}; {m['server']}; {m['load_tool']}"]
+    lines = [
+        f"{m['database']} {m['database_version'][:40]}; {m['server']}; {m['load_tool']}; "
+        f"load average at the end {m['load_average_1_5_15_min']}"
+    ]
     for name in ("list", "transition"):
         figure = report["figures"][name]
         p, b = figure["product"], figure["bare"]
