@@ -4,34 +4,41 @@ ratification matrix. Reads only, limited to what the person may see."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DateTimeField,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
-from django.urls import reverse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem
-from backend.agenda.selectors import items_visible_to
+from backend.agenda.selectors import decisions_visible_to, items_visible_to
 from backend.audit.models import TransitionLog
-from backend.followup.models import Action
+from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratification_matrix
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.terms import open_terms
+from backend.organisations.models import Municipality
 from workflows.predicates import IN_THE_GROUP
 from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
@@ -275,6 +282,78 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
     return list(zip(matrix.municipalities, totals, strict=True)), rows
 
 
+MATRIX_SECONDS = 3600
+"""How long a rendered matrix is kept; any change to what it shows makes a new key first."""
+
+
+def late_ratifications(user: Any, rows: list[dict[str, Any]]) -> int:
+    """Ratifications pending longer than the region allows."""
+    allowed = getattr(getattr(user, "region", None), "ratification_after_days", 30)
+    return sum(
+        1
+        for row in rows
+        for _municipality, state, _label, age in row["row_cells"]
+        if state == RatificationState.PENDING and age > allowed
+    )
+
+
+def matrix_key(user: Any) -> str:
+    """What the rendered matrix depends on, as a cache key: the caller's region (or all of
+    them), language, address prefix and calendar day (the ages), the region's term, the
+    municipalities' names, every decision's row as shown, and the ratifications: how
+    many, which are in which state, and the sum of their versions (a version grows with
+    every step, so any step of any ratification, committed in whatever order, changes
+    the sum)."""
+    decisions = decisions_visible_to(user).filter(ratifications__isnull=False).distinct()
+    rows = list(
+        decisions.order_by("id").values_list("id", "number", "item_id", "item__title", "decided_at")
+    )
+    ratifications = Ratification.objects.filter(decision__in=[row[0] for row in rows])
+    totals = ratifications.aggregate(
+        count=Count("id"),
+        versions=Sum("version"),
+        newest=Max("id"),
+        # which rows are in which state: per state, how many and the sum of their ids
+        **{state: Count("id", filter=Q(state=state)) for state in RatificationState.values},
+        **{f"{state}_ids": Sum("id", filter=Q(state=state)) for state in RatificationState.values},
+    )
+    municipalities = Municipality.objects.filter(region=getattr(user, "region_id", None))
+    if getattr(user, "is_superuser", False):
+        municipalities = Municipality.objects.all()
+    parts = (
+        getattr(user, "region_id", None),
+        bool(getattr(user, "is_superuser", False)),
+        translation.get_language(),
+        get_script_prefix(),
+        timezone.localdate().isoformat(),
+        getattr(getattr(user, "region", None), "ratification_after_days", 30),
+        list(municipalities.order_by("name", "pk").values_list("pk", "name")),
+        rows,
+        sorted(totals.items()),
+    )
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"overview-matrix:{digest}"
+
+
+def matrix_section(user: Any) -> tuple[SafeString, int]:
+    """The ratification matrix as HTML, and how many of its ratifications are late.
+
+    Rendering 500 decisions × 16 municipalities is most of the overview's time, and the
+    matrix changes far less often than the coordinator looks at it: the rendered table is
+    kept in the cache under a key made of everything it shows (`matrix_key`)."""
+    key = matrix_key(user)
+    cached = cache.get(key)
+    if cached is None:
+        columns, rows = matrix_rows(user)
+        html = render_to_string(
+            "web/_ratification_matrix.html", {"columns": columns, "matrix": rows}
+        )
+        cached = (str(html), late_ratifications(user, rows))
+        cache.set(key, cached, MATRIX_SECONDS)
+    html, late = cached
+    return SafeString(html), late
+
+
 def publication_terms(user: Any) -> list[dict[str, Any]]:
     """The legal publication terms still to be met in the next fortnight or already late,
     late first."""
@@ -302,19 +381,12 @@ class TopLine:
 
 
 def top_line(
-    user: Any, waiting: list[dict[str, Any]], terms: list[dict[str, Any]], rows: list[Any]
+    user: Any, waiting: list[dict[str, Any]], terms: list[dict[str, Any]], late_ratifications: int
 ) -> TopLine:
     """What is late across the region: actions past their date, ratifications pending
-    longer than the region allows, the item that waits longest, the legal terms missed,
-    and the meetings whose minutes wait for approval."""
+    longer than the region allows (counted by `matrix_section`), the item that waits
+    longest, the legal terms missed, and the meetings whose minutes wait for approval."""
     today = timezone.localdate()
-    allowed = getattr(getattr(user, "region", None), "ratification_after_days", 30)
-    late_ratifications = sum(
-        1
-        for row in rows
-        for _municipality, state, _label, age in row["row_cells"]
-        if state == RatificationState.PENDING and age > allowed
-    )
     return TopLine(
         late_actions=actions_visible_to(user)
         .filter(state__in=ActionState.unfinished(), due_date__lt=today)
