@@ -92,13 +92,14 @@ def available_transitions(
     for name in offered_from(obj._meta.label, obj.state):
         if not _applies(machine.steps[name], obj):
             continue
-        if relation is None:
-            permitted = has_transition_perm(getattr(obj, name), actor)
+        if relation is None or answers is None:
+            permitted = bool(has_transition_perm(getattr(obj, name), actor))
         else:
             key = (obj._meta.label, name, relation)
-            permitted = answers.get(key)  # type: ignore[union-attr]
-            if permitted is None:
-                permitted = answers[key] = has_transition_perm(getattr(obj, name), actor)  # type: ignore[index]
+            remembered = answers.get(key)
+            if remembered is None:
+                remembered = answers[key] = bool(has_transition_perm(getattr(obj, name), actor))
+            permitted = remembered
         if permitted:
             offered.append(name)
     return offered

@@ -141,7 +141,7 @@ def where_items_are(user: Any) -> tuple[list[BodyRow], list[dict[str, Any]]]:
     now = timezone.now()
     rows: dict[str, BodyRow] = {}
     waiting = []
-    values = open_items(user).values_list(
+    shown = (
         "pk",
         "title",
         "state",
@@ -152,6 +152,7 @@ def where_items_are(user: Any) -> tuple[list[BodyRow], list[dict[str, Any]]]:
         "submit_before",
         "action_due",
     )
+    values = open_items(user).values_list(*shown)
     url = item_urls()
     for pk, title, state, group, cluster, since, meeting_at, submit_before, due in values:
         body = group if state in IN_THE_GROUP else cluster
