@@ -39,9 +39,9 @@ def roles_of(user: Any) -> Roles:
         return cached
     by_body: dict[int, set[str]] = {}
     if getattr(user, "is_authenticated", False):
-        for body_id, role in (
-            Membership.objects.active().filter(person=user.pk).values_list("body_id", "role")
-        ):
+        # No order: the roles are collected in sets (the model's order joins two tables).
+        memberships = Membership.objects.active().filter(person=user.pk).order_by()
+        for body_id, role in memberships.values_list("body_id", "role"):
             by_body.setdefault(body_id, set()).add(role)
     roles = Roles({body: frozenset(r) for body, r in by_body.items()})
     user._midwest_roles = roles
