@@ -40,6 +40,7 @@ bench: $(INSTALLED)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/midwest_bench_http \
 		$(BIN)/python -m tests.bench.bench_http --out var/bench/http-pg.json; \
 		status=$$?; psql -h 127.0.0.1 -U postgres -c 'drop database midwest_bench_http'; exit $$status
+	$(BIN)/python -m tests.bench.report var/bench/http-sqlite.json var/bench/http-pg.json
 
 ## make bench-scale: 1,000,000 items and 10,000,000 history rows on PostgreSQL against a
 ## small database (about 3 minutes and 2.2 GiB, dropped afterwards)

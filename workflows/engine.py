@@ -67,16 +67,42 @@ def can_view(obj: Any, actor: Any) -> bool:
     return bool(machine_of(obj).can_view.test(actor, obj))
 
 
-def available_transitions(obj: Any, actor: Any) -> list[str]:
-    """Return the transitions the actor may fire now (guards are not evaluated)."""
+def available_transitions(
+    obj: Any,
+    actor: Any,
+    *,
+    seen: bool = False,
+    answers: dict[Any, bool] | None = None,
+) -> list[str]:
+    """Return the transitions the actor may fire now (guards are not evaluated).
+
+    `seen`: the caller read the object through the machine's visibility rule in SQL (a
+    list or a detail of the API), which a test holds equal to `can_view`; it is not asked
+    again for every row. `answers`: a dict kept across the rows of one list for one
+    actor, where the permissions are remembered per transition and per value of the
+    machine's `relation` (the same state and the same relation of the actor to the row
+    give the same answer)."""
     machine = machine_of(obj)
-    if not machine.can_view.test(actor, obj):
+    if not seen and not machine.can_view.test(actor, obj):
         return []
-    return [
-        name
-        for name in offered_from(obj._meta.label, obj.state)
-        if _applies(machine.steps[name], obj) and has_transition_perm(getattr(obj, name), actor)
-    ]
+    relation = None
+    if answers is not None and machine.relation is not None:
+        relation = machine.relation(actor, obj)
+    offered = []
+    for name in offered_from(obj._meta.label, obj.state):
+        if not _applies(machine.steps[name], obj):
+            continue
+        if relation is None or answers is None:
+            permitted = bool(has_transition_perm(getattr(obj, name), actor))
+        else:
+            key = (obj._meta.label, name, relation)
+            remembered = answers.get(key)
+            if remembered is None:
+                remembered = answers[key] = bool(has_transition_perm(getattr(obj, name), actor))
+            permitted = remembered
+        if permitted:
+            offered.append(name)
+    return offered
 
 
 def _applies(step: Step, obj: Any) -> bool:

@@ -9,7 +9,7 @@ model's label when the app is ready. The engine finds a model's machine here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,11 @@ class Machine:
     name: str
     can_view: rules.Predicate
     steps: Mapping[str, Step] = field(default_factory=dict)
+    relation: Callable[[Any, Any], Hashable | None] | None = None
+    """`(actor, obj)`: everything the permissions of the machine's transitions read of
+    the actor and the object, as one value (None when it cannot tell without a query).
+    Two objects with the same value get the same answers, so a list asks each
+    permission once per distinct value instead of once per row."""
 
 
 _MACHINES: dict[str, Machine] = {}

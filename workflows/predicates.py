@@ -39,9 +39,9 @@ def roles_of(user: Any) -> Roles:
         return cached
     by_body: dict[int, set[str]] = {}
     if getattr(user, "is_authenticated", False):
-        for body_id, role in (
-            Membership.objects.active().filter(person=user.pk).values_list("body_id", "role")
-        ):
+        # No order: the roles are collected in sets (the model's order joins two tables).
+        memberships = Membership.objects.active().filter(person=user.pk).order_by()
+        for body_id, role in memberships.values_list("body_id", "role"):
             by_body.setdefault(body_id, set()).add(role)
     roles = Roles({body: frozenset(r) for body, r in by_body.items()})
     user._midwest_roles = roles
@@ -166,6 +166,33 @@ DECIDED = ItemState.decided()
 @rules.predicate
 def is_decided(user: Person, item: Any) -> bool:
     return item.state in DECIDED
+
+
+def item_relation(user: Any, item: Any) -> tuple[Any, ...] | None:
+    """What the permissions of the item's transitions read (see `Machine.relation`): the
+    region, the authorship, the actor's roles in the group, in the target cluster and in
+    the body deciding the item now, and whether the actor presides the meeting it waits
+    on. Read from the prefetched entries; None without them. The user's own flags
+    (administrator, coordinator) are the same on every row of a list."""
+    if not item.pk:
+        return None
+    entries = getattr(item, "_prefetched_objects_cache", {}).get("entries")
+    if entries is None:
+        return None
+    roles = roles_of(user).by_body
+    pending = [entry for entry in entries if entry.outcome == "pending"]
+    deciding = int(pending[0].meeting.body_id) if pending else None
+    presiding = bool(user.pk) and any(e.meeting.presiding_id == user.pk for e in pending)
+    region_id = getattr(user, "region_id", None)
+    return (
+        bool(getattr(user, "is_active", False) and region_id is not None)
+        and region_id == item.region_id,
+        item.author_id == user.pk,
+        roles.get(item.intervision_group_id),
+        roles.get(item.target_cluster_id),
+        roles.get(deciding) if deciding is not None else None,
+        presiding,
+    )
 
 
 can_view_item = is_administrator | (

@@ -556,6 +556,7 @@ MACHINE = register(
     Machine(
         name="agenda_item",
         can_view=can.can_view_item,
+        relation=can.item_relation,
         steps={
             "submit": Step(guards=(has_title, has_rationale, has_target_cluster)),
             "start_preparation": Step(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.agenda.models import Attachment
+from backend.agenda.models import AgendaItem, Attachment
 from backend.agenda.selectors import decisions_visible_to, entries_visible_to, items_visible_to
 from backend.agenda.services import (
     attachment_add,
@@ -77,7 +77,7 @@ from backend.organisations.models import Person
 from backend.organisations.selectors import in_region
 from backend.reminders.models import Notification
 from backend.reminders.services import mark_read
-from workflows.engine import can_view, fire
+from workflows.engine import can_view, fire, machine_of
 from workflows.errors import GuardFailed
 
 
@@ -120,6 +120,11 @@ class StatefulViewSetMixin:
 
     rules_read: tuple[str, ...] = ()
     shown_with: tuple[tuple[str, ...], tuple[str | Prefetch[Any], ...]] = ((), ())
+    answer_from_loaded = False
+    """Whether a transition without an effect answers with the object it loaded, what
+    `shown_with` names read along (only its state and version changed, in memory as in
+    the row), instead of reading it again. Only for a viewset whose `shown` is
+    `shown_with` and nothing else, such as a visibility filter on the relations."""
 
     def visible(self) -> QuerySet[Any]:
         """The objects the caller may see; every viewset with a state machine says which."""
@@ -132,12 +137,20 @@ class StatefulViewSetMixin:
     def get_queryset(self) -> QuerySet[Any]:
         return self.shown(self.visible())
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        # A list and a detail read their rows through `visible`: the representation need
+        # not ask the visibility rule of each row again.
+        context["read_as_visible"] = self.action in ("list", "retrieve")  # type: ignore[attr-defined]
+        return context
+
     def acted_on(self) -> Any:
         """The object in the URL, to fire a transition on: 404 unless the caller sees it."""
         model = self.get_serializer_class().Meta.model  # type: ignore[attr-defined]
         lookup = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        related = self.shown_with[0] if self.answer_from_loaded else ()
         obj = get_object_or_404(
-            model._default_manager.select_related(*self.rules_read),
+            model._default_manager.select_related(*self.rules_read, *related),
             pk=self.kwargs[lookup],  # type: ignore[attr-defined]
         )
         if not can_view(obj, self.request.user):  # type: ignore[attr-defined]
@@ -163,7 +176,11 @@ class StatefulViewSetMixin:
         if comment is None:
             comment = ""
         fire(obj, name, actor=request.user, comment=comment, params=params)
-        fresh = self.shown(type(obj)._default_manager.filter(pk=obj.pk)).get()
+        if self.answer_from_loaded and machine_of(obj).steps[name].effect is None:
+            fresh = obj
+            prefetch_related_objects([fresh], *self.shown_with[1])
+        else:
+            fresh = self.shown(type(obj)._default_manager.filter(pk=obj.pk)).get()
         answer = self.get_serializer_class()(  # type: ignore[attr-defined]
             fresh,
             context=self.get_serializer_context(),  # type: ignore[attr-defined]
@@ -324,6 +341,9 @@ class CoalitionViewSet(RegionRowsViewSet):
 # --- What moves ----------------------------------------------------------------------------
 
 
+ITEM_FIELDS = [field.name for field in AgendaItem._meta.concrete_fields]
+
+
 class AgendaItemViewSet(ServiceWrittenViewSet):
     serializer_class = s.AgendaItemSerializer
     filterset_class = filters.AgendaItemFilter
@@ -341,9 +361,26 @@ class AgendaItemViewSet(ServiceWrittenViewSet):
     rules_read = ("intervision_group",)
     creates = staticmethod(item_create)
     updates = staticmethod(item_update)
+    answer_from_loaded = True
 
     def visible(self) -> QuerySet[Any]:
         return items_visible_to(self.request.user)
+
+    def shown(self, objects: QuerySet[Any]) -> QuerySet[Any]:
+        # Of the rows joined, only what the representation and the rules read: not the
+        # author's password hash, the decision's text or the group's settings.
+        return (
+            super()
+            .shown(objects)
+            .only(
+                *ITEM_FIELDS,
+                "author__username",
+                "author__first_name",
+                "author__last_name",
+                "decision__id",
+                "intervision_group__region",
+            )
+        )
 
     @rows_action(
         s.AttachmentSerializer,

@@ -4,33 +4,41 @@ ratification matrix. Reads only, limited to what the person may see."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DateTimeField,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Concat
-from django.urls import reverse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from backend.agenda.models import AgendaItem
-from backend.agenda.selectors import items_visible_to
+from backend.agenda.selectors import decisions_visible_to, items_visible_to
 from backend.audit.models import TransitionLog
-from backend.followup.models import Action
+from backend.followup.models import Action, Ratification
 from backend.followup.selectors import actions_visible_to, ratification_matrix
 from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import meetings_visible_to
 from backend.meetings.terms import open_terms
+from backend.organisations.models import Municipality
 from workflows.predicates import IN_THE_GROUP
 from workflows.states import ActionState, ItemState, MeetingState, RatificationState
 
@@ -39,6 +47,16 @@ OPEN_STATES = [
     for state in ItemState.values
     if state not in (ItemState.COMPLETED, ItemState.WITHDRAWN, ItemState.REJECTED)
 ]
+
+
+SENTINEL = 987654321
+
+
+def item_urls() -> Callable[[int], str]:
+    """The address of an item's page by its id, reversed once for the whole page: the
+    overview links to thousands of items."""
+    head, tail = reverse("web:item", args=[SENTINEL]).split(str(SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @dataclass
@@ -88,14 +106,32 @@ def open_items(user: Any) -> QuerySet[AgendaItem]:
     )
 
 
-def next_deadline(item: Any) -> dt.date | dt.datetime | None:
+@dataclass(frozen=True)
+class OpenItem:
+    """An open item as the overview shows it: read as plain values, not as a model, since
+    a region has thousands of them and the page names fifty."""
+
+    pk: int
+    title: str
+    state: str
+
+    def get_state_display(self) -> str:
+        return str(ItemState(self.state).label)
+
+
+def next_deadline(
+    state: str,
+    meeting_at: dt.datetime | None,
+    submit_before: dt.datetime | None,
+    action_due: dt.date | None,
+) -> dt.date | dt.datetime | None:
     """What the item waits for next: its meeting, the submission deadline, an action."""
-    if item.state == ItemState.SCHEDULED:
-        return item.meeting_at  # type: ignore[no-any-return]
-    if item.state == ItemState.PREPARED:
-        return item.submit_before  # type: ignore[no-any-return]
-    if item.state in (ItemState.APPROVED, ItemState.IN_EXECUTION):
-        return item.action_due  # type: ignore[no-any-return]
+    if state == ItemState.SCHEDULED:
+        return meeting_at
+    if state == ItemState.PREPARED:
+        return submit_before
+    if state in (ItemState.APPROVED, ItemState.IN_EXECUTION):
+        return action_due
     return None
 
 
@@ -105,17 +141,31 @@ def where_items_are(user: Any) -> tuple[list[BodyRow], list[dict[str, Any]]]:
     now = timezone.now()
     rows: dict[str, BodyRow] = {}
     waiting = []
-    for item in open_items(user):
-        body = item.intervision_group if item.state in IN_THE_GROUP else item.target_cluster
-        name = body.name if body else "—"
+    shown = (
+        "pk",
+        "title",
+        "state",
+        "intervision_group__name",
+        "target_cluster__name",
+        "since",
+        "meeting_at",
+        "submit_before",
+        "action_due",
+    )
+    values = open_items(user).values_list(*shown)
+    url = item_urls()
+    for pk, title, state, group, cluster, since, meeting_at, submit_before, due in values:
+        body = group if state in IN_THE_GROUP else cluster
+        name = "—" if body is None else body
         row = rows.setdefault(name, BodyRow(name))
-        row.counts[item.state] = row.counts.get(item.state, 0) + 1
+        row.counts[state] = row.counts.get(state, 0) + 1
         waiting.append(
             {
-                "item": item,
+                "item": OpenItem(pk, title, state),
+                "url": url(pk),
                 "body": name,
-                "days": (now - item.since).days,  # type: ignore[attr-defined]
-                "deadline": next_deadline(item),
+                "days": (now - since).days,
+                "deadline": next_deadline(state, meeting_at, submit_before, due),
             }
         )
     waiting.sort(key=lambda row: (-row["days"], row["item"].pk))
@@ -131,15 +181,34 @@ class Board:
     per_municipality: list[dict[str, Any]]
 
 
+def prefetched(obj: Any, name: str) -> list[Any]:
+    """The rows of a relation that `prefetch_related` read."""
+    return list(obj._prefetched_objects_cache[name])
+
+
 def follow_up_board(user: Any) -> Board:
     today = timezone.localdate()
     unfinished = actions_visible_to(user).filter(state__in=ActionState.unfinished())
     late = Q(due_date__lt=today)
     actions = list(
         unfinished.select_related("item", "service", "assignee")
+        # What the board shows: not the texts of the actions and their items.
+        .only(
+            "title",
+            "state",
+            "due_date",
+            "item__state",
+            "service__name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
         .prefetch_related("municipalities", "item__municipalities")
         .order_by("due_date")
     )
+    url = item_urls()
+    for action in actions:
+        action.item_url = url(action.item_id)  # type: ignore[attr-defined]
     columns = [
         (
             state,
@@ -165,7 +234,10 @@ def follow_up_board(user: Any) -> Board:
     # An action counts for the municipalities it is for, or else for all of its item's.
     tally: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for action in actions:
-        concerned = action.municipalities.all() or action.item.municipalities.all()
+        # Read from the prefetched rows, without a queryset per action.
+        concerned = prefetched(action, "municipalities") or prefetched(
+            action.item, "municipalities"
+        )
         for municipality in concerned:
             tally[municipality.name][0] += 1
             tally[municipality.name][1] += action.due_date < today
@@ -186,26 +258,101 @@ def matrix_rows(user: Any) -> tuple[list[Any], list[dict[str, Any]]]:
         ).values_list("decision", "pk")
     )
     labels = {value: str(label) for value, label in RatificationState.choices}
+    item_url = item_urls()
     pending: defaultdict[int, int] = defaultdict(int)
     today = timezone.localdate()
     rows = []
     for row in matrix.rows:
         cells = []
         age = (today - timezone.localdate(row["decided_at"])).days
+        waiting = ngettext("%(label)s for %(days)d day", "%(label)s for %(days)d days", age) % {
+            "label": labels[RatificationState.PENDING],
+            "days": age,
+        }
         for municipality in matrix.municipalities:
             state = row["cells"][str(municipality.pk)]
             label = labels.get(state, "")
             if state == RatificationState.PENDING:
                 pending[municipality.pk] += 1
-                label = ngettext(
-                    "%(label)s for %(days)d day", "%(label)s for %(days)d days", age
-                ) % {"label": label, "days": age}
+                label = waiting
             cells.append((municipality, state, label, age))
         item = items.get(row["decision"])
-        url = reverse("web:item", args=[item]) if item else ""
+        url = item_url(item) if item else ""
         rows.append(row | {"item": item, "url": url, "row_cells": cells})
     totals = [pending.get(m.pk, 0) for m in matrix.municipalities]
     return list(zip(matrix.municipalities, totals, strict=True)), rows
+
+
+MATRIX_SECONDS = 3600
+"""How long a rendered matrix is kept; any change to what it shows makes a new key first."""
+
+
+def late_ratifications(user: Any, rows: list[dict[str, Any]]) -> int:
+    """Ratifications pending longer than the region allows."""
+    allowed = getattr(getattr(user, "region", None), "ratification_after_days", 30)
+    return sum(
+        1
+        for row in rows
+        for _municipality, state, _label, age in row["row_cells"]
+        if state == RatificationState.PENDING and age > allowed
+    )
+
+
+def matrix_key(user: Any) -> str:
+    """What the rendered matrix depends on, as a cache key: the caller's region (or all of
+    them), language, address prefix and calendar day (the ages), the region's term, the
+    municipalities' names, every decision's row as shown, and the ratifications: how
+    many, which are in which state, and the sum of their versions (a version grows with
+    every step, so any step of any ratification, committed in whatever order, changes
+    the sum)."""
+    decisions = decisions_visible_to(user).filter(ratifications__isnull=False).distinct()
+    rows = list(
+        decisions.order_by("id").values_list("id", "number", "item_id", "item__title", "decided_at")
+    )
+    ratifications = Ratification.objects.filter(decision__in=[row[0] for row in rows])
+    totals = ratifications.aggregate(
+        count=Count("id"),
+        versions=Sum("version"),
+        newest=Max("id"),
+        # which rows are in which state: per state, how many and the sum of their ids
+        **{state: Count("id", filter=Q(state=state)) for state in RatificationState.values},
+        **{f"{state}_ids": Sum("id", filter=Q(state=state)) for state in RatificationState.values},
+    )
+    municipalities = Municipality.objects.filter(region=getattr(user, "region_id", None))
+    if getattr(user, "is_superuser", False):
+        municipalities = Municipality.objects.all()
+    parts = (
+        getattr(user, "region_id", None),
+        bool(getattr(user, "is_superuser", False)),
+        translation.get_language(),
+        get_script_prefix(),
+        timezone.localdate().isoformat(),
+        getattr(getattr(user, "region", None), "ratification_after_days", 30),
+        list(municipalities.order_by("name", "pk").values_list("pk", "name")),
+        rows,
+        sorted(totals.items()),
+    )
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"overview-matrix:{digest}"
+
+
+def matrix_section(user: Any) -> tuple[SafeString, int]:
+    """The ratification matrix as HTML, and how many of its ratifications are late.
+
+    Rendering 500 decisions × 16 municipalities is most of the overview's time, and the
+    matrix changes far less often than the coordinator looks at it: the rendered table is
+    kept in the cache under a key made of everything it shows (`matrix_key`)."""
+    key = matrix_key(user)
+    cached = cache.get(key)
+    if cached is None:
+        columns, rows = matrix_rows(user)
+        html = render_to_string(
+            "web/_ratification_matrix.html", {"columns": columns, "matrix": rows}
+        )
+        cached = (str(html), late_ratifications(user, rows))
+        cache.set(key, cached, MATRIX_SECONDS)
+    html, late = cached
+    return SafeString(html), late
 
 
 def publication_terms(user: Any) -> list[dict[str, Any]]:
@@ -235,19 +382,12 @@ class TopLine:
 
 
 def top_line(
-    user: Any, waiting: list[dict[str, Any]], terms: list[dict[str, Any]], rows: list[Any]
+    user: Any, waiting: list[dict[str, Any]], terms: list[dict[str, Any]], late_ratifications: int
 ) -> TopLine:
     """What is late across the region: actions past their date, ratifications pending
-    longer than the region allows, the item that waits longest, the legal terms missed,
-    and the meetings whose minutes wait for approval."""
+    longer than the region allows (counted by `matrix_section`), the item that waits
+    longest, the legal terms missed, and the meetings whose minutes wait for approval."""
     today = timezone.localdate()
-    allowed = getattr(getattr(user, "region", None), "ratification_after_days", 30)
-    late_ratifications = sum(
-        1
-        for row in rows
-        for _municipality, state, _label, age in row["row_cells"]
-        if state == RatificationState.PENDING and age > allowed
-    )
     return TopLine(
         late_actions=actions_visible_to(user)
         .filter(state__in=ActionState.unfinished(), due_date__lt=today)

@@ -84,7 +84,7 @@ from backend.web.minutes import draft_of, may_write_notes
 from backend.web.overview import (
     OPEN_STATES,
     follow_up_board,
-    matrix_rows,
+    matrix_section,
     publication_terms,
     top_line,
     where_items_are,
@@ -836,21 +836,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not (person.is_coordinator or person.is_superuser):
         raise PermissionDenied(_("The overview is for the coordinator."))
     bodies, waiting = where_items_are(person)
-    columns, rows = matrix_rows(person)
+    matrix_table, late_ratifications = matrix_section(person)
     terms = publication_terms(person)
     return render(
         request,
         "web/overview.html",
         {
-            "top": top_line(person, waiting, terms, rows),
+            "top": top_line(person, waiting, terms, late_ratifications),
             "charts": charts_of(person),
             "states": [(s, ItemState(s).label) for s in OPEN_STATES],
             "bodies": bodies,
             "waiting": waiting[:50],
             "board": follow_up_board(person),
             "today": timezone.localdate(),
-            "columns": columns,
-            "matrix": rows,
+            "matrix_table": matrix_table,
             "terms": terms,
         },
     )
