@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from backend.web import (
-    conflicts,
+    conflict_pages,
     documents,
     followup,
     keys,
@@ -38,12 +38,12 @@ meeting_pages = [
     path("punten/<int:entry>/bespreking/", minutes.entry_note, name="entry-note"),
     path(
         "punten/<int:entry>/belangenconflicten/",
-        conflicts.entry_conflict_add,
+        conflict_pages.entry_conflict_add,
         name="entry-conflicts",
     ),
     path(
         "punten/<int:entry>/belangenconflicten/<int:person>/verwijderen/",
-        conflicts.entry_conflict_remove,
+        conflict_pages.entry_conflict_remove,
         name="entry-conflict-remove",
     ),
     path(
