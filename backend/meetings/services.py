@@ -151,12 +151,13 @@ def attendance_record(
         ]
         if reasons:
             raise GuardFailed(reasons)
+        moments = ("replacing_id", "arrived_before_entry", "left_before_entry")
         before = (
             Attendance.objects.select_for_update()
             .filter(meeting=meeting, person=person)
-            .values_list("status", flat=True)
+            .values("status", *moments)
             .first()
-        )
+        ) or {}
         attendance, _created = Attendance.objects.update_or_create(
             meeting=meeting,
             person=person,
@@ -168,7 +169,14 @@ def attendance_record(
                 "left_before_entry": left_before_entry if present else None,
             },
         )
-        change.record(f"attendance:{person.pk}", before, status)
+        change.record(f"attendance:{person.pk}", before.get("status"), status)
+        # Whom a substitute replaces, and when someone came or went: each its own line.
+        for name in moments:
+            change.record(
+                f"attendance:{person.pk}:{name.removesuffix('_id')}",
+                before.get(name),
+                getattr(attendance, name),
+            )
         if present and replacing is not None:
             replaced, created = Attendance.objects.get_or_create(
                 meeting=meeting,
@@ -227,9 +235,11 @@ def substitute_refused(
             )
         ]
     replaced = attending_membership(meeting, replacing)
+    if replaced is None:
+        # Not named: whoever it is, they are no member of this body.
+        return [FieldReason(_("This person is not a member of the body."), "replacing")]
     if (
-        replaced is None
-        or replaced.role == Membership.Role.SUBSTITUTE
+        replaced.role == Membership.Role.SUBSTITUTE
         or replaced.municipality_id != membership.municipality_id
     ):
         return [

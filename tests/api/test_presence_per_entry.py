@@ -63,6 +63,11 @@ def test_who_left_before_an_entry_does_not_count_for_it_nor_vote_on_it(
     answer = record(api, meeting, person=world.third_member.pk, left_before_entry=2)
     assert answer.status_code == 200, answer.json()
     assert answer.json()["left_before_entry"] == 2
+    # Leaving is a change of its own in the history, though the status stays "present".
+    edit = TransitionLog.objects.for_object(meeting).filter(kind="edit").last()
+    assert edit is not None
+    assert edit.params["fields"] == [f"attendance:{world.third_member.pk}:left_before_entry"]
+    assert edit.params["changes"][edit.params["fields"][0]] == {"old": None, "new": 2}
     first, second, third = (entry_of(item) for item in items)
     assert quorum_of(meeting, first).present == {roeselare.pk, tielt.pk, izegem.pk}
     assert quorum_of(meeting, second).present == {roeselare.pk, tielt.pk}

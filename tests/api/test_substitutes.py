@@ -246,3 +246,24 @@ def test_a_membership_names_a_substitute_of_the_same_body_and_municipality(world
     wrong.role = Membership.Role.MEMBER
     with pytest.raises(ValidationError):
         wrong.full_clean()
+
+
+def test_a_substitute_for_someone_outside_the_body_does_not_learn_their_name(
+    world: World, api: Api
+) -> None:
+    alderman = substitute(world, "schepen_tielt", 1)
+    meeting = convened(world, world.prepared_item())
+    for outsider, says in (
+        (world.stranger, "does not exist"),  # another region's: not even found
+        (world.director, "This person is not a member of the body."),
+    ):
+        answer = api("coordinator").post(
+            attendance_url(meeting),
+            {"person": alderman.pk, "status": "present", "replacing": outsider.pk},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert answer.status_code == 400
+        assert says in str(answer.json())
+        assert str(outsider) not in str(answer.json())
+    assert not meeting.attendances.exists()
