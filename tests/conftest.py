@@ -72,6 +72,26 @@ class World:
         item.municipalities.set(municipalities)
         return item
 
+    def substitute(
+        self, username: str, town: int, *, name: str = "", replaces: Person | None = None
+    ) -> Person:
+        """An alderman of the `town`-th municipality, substitute in the cluster (for
+        `replaces` alone when given); `name`: "First Last"."""
+        municipality = self.municipalities[town]
+        alderman = person(username, self.region, municipality=municipality, function="alderman")
+        if name:
+            alderman.first_name, alderman.last_name = name.split(" ", 1)
+            alderman.save()
+        Membership.objects.create(
+            body=self.cluster,
+            person=alderman,
+            role=Membership.Role.SUBSTITUTE,
+            municipality=municipality,
+            substitutes_for=replaces,
+            start_date=dt.date(2024, 1, 1),
+        )
+        return alderman
+
     def meeting(self, body: Body | None = None, days: int = 14) -> Meeting:
         starts_at = timezone.now() + dt.timedelta(days=days)
         return Meeting.objects.create(

@@ -4,7 +4,6 @@ was there."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +19,7 @@ from backend.meetings.models import AgendaEntry, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.services import attendance_record
 from backend.opendata.export import Sitting
-from backend.organisations.models import Membership
-from tests.conftest import World, person
+from tests.conftest import World
 from tests.documents.samples import all_text, read
 from workflows.engine import fire
 
@@ -205,16 +203,7 @@ def test_attendance_per_entry_outside_the_agenda_is_refused_and_nothing_changes(
 def test_the_minutes_say_who_replaced_whom_and_who_came_and_went_before_which_entry(
     world: World,
 ) -> None:
-    alderman = person("schepen", world.region, municipality=world.municipalities[1])
-    alderman.first_name, alderman.last_name = "Sofie", "Schepers"
-    alderman.save()
-    Membership.objects.create(
-        body=world.cluster,
-        person=alderman,
-        role=Membership.Role.SUBSTITUTE,
-        municipality=world.municipalities[1],
-        start_date=dt.date(2024, 1, 1),
-    )
+    alderman = world.substitute("schepen", 1, name="Sofie Schepers")
     items = [world.prepared_item(title=f"Punt {n}") for n in (1, 2, 3)]
     meeting = world.meeting()
     for item in items:

@@ -16,28 +16,13 @@ from backend.audit.models import TransitionLog
 from backend.meetings.models import Attendance, Meeting
 from backend.meetings.selectors import quorum_of
 from backend.meetings.services import attendance_record
-from backend.organisations.models import Membership, Person
-from tests.conftest import World, person
+from backend.organisations.models import Membership
+from tests.conftest import World
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
 
 Api = Callable[[str | None], APIClient]
-
-
-def substitute(world: World, name: str, town: int, *, replaces: Person | None = None) -> Person:
-    """An alderman of the world's `town`-th municipality, substitute in the cluster."""
-    municipality = world.municipalities[town]
-    alderman = person(name, world.region, municipality=municipality, function="alderman")
-    Membership.objects.create(
-        body=world.cluster,
-        person=alderman,
-        role=Membership.Role.SUBSTITUTE,
-        municipality=municipality,
-        substitutes_for=replaces,
-        start_date=dt.date(2024, 1, 1),
-    )
-    return alderman
 
 
 def convened(world: World, *items: Any) -> Meeting:
@@ -67,7 +52,7 @@ def test_a_substitute_replaces_an_absent_mayor_and_votes_for_the_municipality(
     world: World, api: Api
 ) -> None:
     roeselare, tielt, izegem = world.municipalities
-    alderman = substitute(world, "schepen_tielt", 1)
+    alderman = world.substitute("schepen_tielt", 1)
     item = world.prepared_item()
     meeting = convened(world, item)
     attendance_record(
@@ -136,8 +121,8 @@ def test_a_substitute_recorded_wrongly_is_refused_and_nothing_changes(
     world: World, api: Api, case: str, english: str, dutch: str
 ) -> None:
     meeting = convened(world, world.prepared_item())
-    izegem_alderman = substitute(world, "schepen_izegem", 2)
-    tielt_alderman = substitute(world, "schepen_tielt", 1)
+    izegem_alderman = world.substitute("schepen_izegem", 2)
+    tielt_alderman = world.substitute("schepen_tielt", 1)
     body: dict[str, Any] = {"status": "present"}
     if case == "other municipality":
         body |= {"person": izegem_alderman.pk, "replacing": world.cluster_member.pk}
@@ -151,10 +136,10 @@ def test_a_substitute_recorded_wrongly_is_refused_and_nothing_changes(
     elif case == "not a substitute":
         body |= {"person": world.third_member.pk, "replacing": world.cluster_member.pk}
     elif case == "someone else's":
-        designated = substitute(world, "schepen_tielt_2", 1, replaces=world.group_chair)
+        designated = world.substitute("schepen_tielt_2", 1, replaces=world.group_chair)
         body |= {"person": designated.pk, "replacing": world.cluster_member.pk}
     elif case == "another substitute's":
-        second = substitute(world, "schepen_tielt_3", 1)
+        second = world.substitute("schepen_tielt_3", 1)
         attendance_record(
             meeting=meeting,
             person=second,
@@ -183,7 +168,7 @@ def test_a_substitute_recorded_wrongly_is_refused_and_nothing_changes(
 
 
 def test_a_substitute_who_cannot_come_either_replaces_nobody(world: World) -> None:
-    alderman = substitute(world, "schepen_tielt", 1)
+    alderman = world.substitute("schepen_tielt", 1)
     meeting = convened(world, world.prepared_item())
     attendance_record(
         meeting=meeting,
@@ -203,7 +188,7 @@ def test_a_substitute_who_cannot_come_either_replaces_nobody(world: World) -> No
 
 
 def test_everyone_present_leaves_the_substitutes_out(world: World, api: Api) -> None:
-    alderman = substitute(world, "schepen_tielt", 1)
+    alderman = world.substitute("schepen_tielt", 1)
     meeting = convened(world, world.prepared_item())
     answer = api("coordinator").post(
         f"/api/v1/meetings/{meeting.pk}/attendance/",
@@ -218,7 +203,7 @@ def test_everyone_present_leaves_the_substitutes_out(world: World, api: Api) -> 
 
 
 def test_the_membership_names_whom_a_substitute_replaces(world: World, api: Api) -> None:
-    alderman = substitute(world, "schepen_tielt", 1, replaces=world.cluster_member)
+    alderman = world.substitute("schepen_tielt", 1, replaces=world.cluster_member)
     rows = api("coordinator").get("/api/v1/memberships/", {"page_size": 100}).json()["results"]
     row = next(r for r in rows if r["person"]["id"] == alderman.pk)
     assert row["role"] == "substitute"
@@ -251,7 +236,7 @@ def test_a_membership_names_a_substitute_of_the_same_body_and_municipality(world
 def test_a_substitute_for_someone_outside_the_body_does_not_learn_their_name(
     world: World, api: Api
 ) -> None:
-    alderman = substitute(world, "schepen_tielt", 1)
+    alderman = world.substitute("schepen_tielt", 1)
     meeting = convened(world, world.prepared_item())
     for outsider, says in (
         (world.stranger, "does not exist"),  # another region's: not even found

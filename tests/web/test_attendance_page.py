@@ -4,33 +4,17 @@ as it was sent, with the reason first."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
 from backend.meetings.models import Attendance, Meeting
 from backend.meetings.services import attendance_record
-from backend.organisations.models import Membership, Person
-from tests.conftest import World, person
+from tests.conftest import World
 from tests.web.pages import signed_in, text
 from workflows.engine import fire
 
 pytestmark = pytest.mark.django_db
-
-
-def alderman_of_tielt(world: World) -> Person:
-    alderman = person("schepen_tielt", world.region, municipality=world.municipalities[1])
-    alderman.first_name, alderman.last_name = "Sofie", "Schepen"
-    alderman.save()
-    Membership.objects.create(
-        body=world.cluster,
-        person=alderman,
-        role=Membership.Role.SUBSTITUTE,
-        municipality=world.municipalities[1],
-        start_date=dt.date(2024, 1, 1),
-    )
-    return alderman
 
 
 def convened(world: World, count: int = 2) -> Meeting:
@@ -43,7 +27,7 @@ def convened(world: World, count: int = 2) -> Meeting:
 
 
 def test_the_secretariat_records_a_substitute_in_place_of_the_member(world: World) -> None:
-    alderman = alderman_of_tielt(world)
+    alderman = world.substitute("schepen_tielt", 1, name="Sofie Schepen")
     meeting = convened(world)
     client = signed_in(world.coordinator)
     page = text(client.get(f"/vergaderingen/{meeting.pk}/"))
