@@ -796,7 +796,9 @@ def record_one(request: HttpRequest, meeting: Meeting) -> tuple[list[str], str, 
     except NotVisible:
         raise Http404 from None
     except TransitionError as error:
-        return reasons_of(error), str(member.person_id), data
+        # Named: the block lists every member, and the summary stands above them all.
+        named = [f"{member.person}: {reason}" for reason in reasons_of(error)]
+        return named, str(member.person_id), data
     return [], str(member.person_id), {}
 
 

@@ -76,10 +76,16 @@ document.addEventListener("change", function (event) {
 });
 
 // Recording attendance row by row: after the block comes back, the focus stays on the
-// choice just made, so the keyboard goes on from there.
+// choice just made, so the keyboard goes on from there; a refusal takes it to its summary.
 document.addEventListener("htmx:afterSettle", function () {
   var block = document.querySelector("#attendance[data-recorded]");
   if (!block) {
+    return;
+  }
+  var summary = block.querySelector(".errors");
+  if (summary) {
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
     return;
   }
   var row = block.querySelector("tr[data-person='" + block.getAttribute("data-recorded") + "']");
